@@ -1,0 +1,278 @@
+"""The untrusted worker: imports one submission and answers calls on it, as data only.
+
+Started by grader.sandbox as `python -I worker_main.py CONFIG_JSON` in a private copy of the
+submission. It takes over stdin/stdout for the protocol (grader._worker.wire), points the
+process's own fds 0-2 at the null device, sets its resource limits, imports the student's
+module with output captured, says hello, then serves requests until told to exit:
+
+    {"op": "getattr", "target": id, "name": str}
+    {"op": "call", "target": id, "args": [...], "kwargs": {...}}
+    {"op": "exit"}
+
+Replies are {"ok": value, ...} or {"error": {"kind", "type", "message", "traceback"}, ...},
+each with the captured "output" of that request. Objects that are not plain data stay here
+in a handle table. Nothing in this process is trusted: the grader validates every reply.
+"""
+
+import inspect
+import io
+import json
+import os
+import sys
+import traceback
+
+WORKER_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, WORKER_DIR)
+import wire  # noqa: E402  (the path above makes the sibling module importable)
+
+sys.path.remove(WORKER_DIR)
+import numpy as np  # noqa: E402
+
+
+class CappedWriter(io.TextIOBase):
+    """A text stream that keeps the first `cap` characters written and counts the rest."""
+
+    def __init__(self, cap: int):
+        self.cap, self.parts, self.kept, self.total = cap, [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        self.total += len(text)
+        if self.kept < self.cap:
+            piece = text[: self.cap - self.kept]
+            self.parts.append(piece)
+            self.kept += len(piece)
+        return len(text)
+
+    def take(self) -> tuple[str, int]:
+        text, total = "".join(self.parts), self.total
+        self.parts, self.kept, self.total = [], 0, 0
+        return text, total
+
+
+class ImportBlocker:
+    """Refuses imports of the grader's own packages (a guard, not a security boundary)."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.names:
+            raise ImportError(f"the module {name!r} is not available to submissions")
+        return None
+
+
+def take_protocol_streams():
+    """Duplicate stdin/stdout for the protocol, then point fds 0, 1, 2 at the null device."""
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    proto_out = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    return proto_in, proto_out
+
+
+def apply_limits(limits: dict) -> None:
+    """Resource limits, where the platform has them (not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    table = {
+        "memory_bytes": getattr(resource, "RLIMIT_AS", None),
+        "cpu_seconds": resource.RLIMIT_CPU,
+        "file_bytes": resource.RLIMIT_FSIZE,
+        "open_files": resource.RLIMIT_NOFILE,
+    }
+    for key, which in table.items():
+        if which is not None and limits.get(key):
+            try:
+                resource.setrlimit(which, (limits[key], limits[key]))
+            except (ValueError, OSError):
+                pass  # a hard limit already lower than ours: keep the lower one
+
+
+def student_traceback(exc: BaseException, root: str) -> list[str]:
+    """The frames of the traceback that are in the student's files, formatted."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
+    lines = []
+    for frame in frames[-6:]:
+        lines.append(f'File "{os.path.relpath(frame.filename, root)}", line {frame.lineno}, '
+                     f"in {frame.name}")
+        if frame.line:
+            lines.append(f"    {frame.line}")
+    return lines
+
+
+def describe_error(exc: BaseException, root: str, kind: str | None = None) -> dict:
+    if kind is None:
+        kind = {NotImplementedError: "not_implemented", SystemExit: "exit"}.get(
+            type(exc), "exception")
+    message = str(exc)
+    if isinstance(exc, SyntaxError):
+        message = f"{exc.msg} ({os.path.basename(exc.filename or '?')}, line {exc.lineno})"
+        if exc.text:
+            message += f"\n    {exc.text.rstrip()}"
+    return {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
+            "traceback": student_traceback(exc, root)}
+
+
+def parameter_names(obj) -> list[str]:
+    try:
+        return [p for p in inspect.signature(obj).parameters][:32]
+    except (TypeError, ValueError):
+        return []
+
+
+def snapshot_arrays(value, path, out):
+    """Copies of every array inside an argument, to detect in-place changes after a call."""
+    if isinstance(value, np.ndarray):
+        out.append((path, value, value.copy()))
+    elif type(value) in (list, tuple):
+        for i, item in enumerate(value):
+            snapshot_arrays(item, f"{path}[{i}]", out)
+    elif type(value) is dict:
+        for key, item in value.items():
+            snapshot_arrays(item, f"{path}[{key!r}]", out)
+
+
+def changed(array, copy) -> bool:
+    if array.shape != copy.shape or array.dtype != copy.dtype:
+        return True
+    return not np.array_equal(array, copy, equal_nan=array.dtype.kind == "f")
+
+
+class Worker:
+    """Serves one submission module over the protocol streams."""
+
+    def __init__(self, config: dict, proto_in, proto_out):
+        self.config, self.proto_in, self.proto_out = config, proto_in, proto_out
+        self.root = os.path.abspath(config["workdir"])
+        self.generation = config["generation"]
+        self.objects, self.ids = {}, {}  # handle id -> object; id(object) -> handle id
+        self.capture = CappedWriter(config["output_chars"])
+
+    # -- handles --
+    def handle_for(self, obj) -> dict:
+        key = id(obj)
+        if key not in self.ids:
+            self.ids[key] = len(self.objects)
+            self.objects[self.ids[key]] = obj
+        return {"t": "handle", "id": self.ids[key], "gen": self.generation,
+                "type": type(obj).__name__[:64], "callable": callable(obj),
+                "params": parameter_names(obj) if callable(obj) else []}
+
+    def object_for(self, tag: dict):
+        if tag.get("gen") != self.generation or tag.get("id") not in self.objects:
+            raise wire.WireError(f"unknown handle {tag.get('id')!r}")
+        return self.objects[tag["id"]]
+
+    # -- replies --
+    def send(self, reply: dict, blobs=()) -> None:
+        output, total = self.capture.take()
+        reply.update(output=output, output_total=total)
+        wire.write_frame(self.proto_out, reply, list(blobs))
+
+    def send_value(self, value, extra=None) -> None:
+        blobs: list[bytes] = []
+        try:
+            encoded = wire.encode(value, blobs, self.handle_for)
+        except (wire.Unsendable, ValueError) as exc:
+            self.send({"error": {"kind": "bad_return", "type": type(value).__name__,
+                                 "message": str(exc), "traceback": []}})
+            return
+        self.send(dict(extra or {}, ok=encoded), blobs)
+
+    # -- the module --
+    def import_submission(self) -> dict | None:
+        import importlib.util
+
+        name, path = self.config["module"], os.path.join(self.root, self.config["file"])
+        sys.path.insert(0, self.root)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: B036  (a submission may raise anything)
+            return describe_error(exc, self.root, kind="import")
+        self.handle_for(module)  # handle 0 is the module
+        return None
+
+    # -- requests --
+    def serve(self) -> None:
+        while True:
+            try:
+                header, blobs = wire.read_frame(self.proto_in)
+            except EOFError:
+                return
+            if header.get("op") == "exit":
+                return
+            self.answer(header, blobs)
+
+    def answer(self, header: dict, blobs: list[bytes]) -> None:
+        try:
+            target = self.objects[header["target"]]
+            if header["op"] == "getattr":
+                self.reply_getattr(target, header["name"])
+            elif header["op"] == "call":
+                args = wire.decode(header["args"], blobs, self.object_for)
+                kwargs = wire.decode(header["kwargs"], blobs, self.object_for)
+                if type(args) is not list or type(kwargs) is not dict:
+                    raise wire.WireError("a call needs a list of arguments and a dict")
+                self.reply_call(target, args, kwargs)
+            else:
+                raise wire.WireError(f"unknown op {header.get('op')!r}")
+        except (KeyError, TypeError, wire.WireError) as exc:
+            self.send({"error": {"kind": "protocol", "type": type(exc).__name__,
+                                 "message": str(exc), "traceback": []}})
+
+    def reply_getattr(self, target, name: str) -> None:
+        try:
+            value = getattr(target, name)
+        except AttributeError:
+            self.send({"error": {"kind": "missing", "type": "AttributeError",
+                                 "message": name, "traceback": []}})
+            return
+        except BaseException as exc:  # noqa: B036
+            self.send({"error": describe_error(exc, self.root)})
+            return
+        self.send_value(value)
+
+    def reply_call(self, target, args: list, kwargs: dict) -> None:
+        snapshots = []
+        names = parameter_names(target)
+        for i, arg in enumerate(args):
+            snapshot_arrays(arg, names[i] if i < len(names) else f"argument {i + 1}", snapshots)
+        for key, arg in kwargs.items():
+            snapshot_arrays(arg, key, snapshots)
+        try:
+            value = target(*args, **kwargs)
+        except BaseException as exc:  # noqa: B036  (SystemExit, KeyboardInterrupt included)
+            self.send({"error": describe_error(exc, self.root)})
+            return
+        mutated = [path for path, array, copy in snapshots if changed(array, copy)]
+        self.send_value(value, {"mutated": mutated})
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    proto_in, proto_out = take_protocol_streams()
+    worker = Worker(config, proto_in, proto_out)
+    sys.stdout = sys.stderr = worker.capture
+    sys.meta_path.insert(0, ImportBlocker(config["blocked_imports"]))
+    os.chdir(worker.root)
+    apply_limits(config["limits"])
+    failure = worker.import_submission()
+    worker.send({"hello": os.getpid(), "import_error": failure})
+    if failure is None:
+        worker.serve()
+    proto_out.flush()
+    os._exit(0)  # skip interpreter teardown: the submission may have left threads or atexit
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The exercises: each folder `exercises/NN_slug/` described by its `exercise.toml`.
+
+    number = 1
+    slug = "loss_functions"
+    stub = "losses.py"                 # the file the student edits
+    reference = "reference.losses"     # the module with the correct implementation
+    functions = ["mse", "mse_grad"]    # what the student implements
+    [title]  en = "..."  zh-TW = "..."
+    [limits] call_timeout = 10.0, memory_mb = 2048   # optional, see sandbox.Limits
+    [hidden] checks = 3, points = 6    # announced to students; a test keeps it true
+
+`find("03")`, `find("3")` and `find("gradient_descent")` name the same exercise.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from grader.i18n import tomllib
+from grader.sandbox import Limits
+
+ENV_ROOT = "GRADE_EXERCISES"  # overrides where the exercises are found
+
+
+class CatalogError(Exception):
+    """An exercise that cannot be found, or an exercise.toml that is not valid."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: int
+    slug: str
+    folder: Path
+    title: dict
+    stub: str
+    reference: str
+    functions: tuple[str, ...]
+    limits: Limits = field(default_factory=Limits)
+    hidden_checks: int = 0
+    hidden_points: float = 0
+
+    @property
+    def code(self) -> str:
+        return f"{self.number:02d}"
+
+    @property
+    def module(self) -> str:
+        """The module name the stub is imported under (its file name without .py)."""
+        return Path(self.stub).stem
+
+    @property
+    def stub_path(self) -> Path:
+        return self.folder / self.stub
+
+    def test_files(self, hidden: bool = False) -> list[Path]:
+        names = ["test_visible.py"] + (["test_hidden.py"] if hidden else [])
+        return [self.folder / "tests" / n for n in names if (self.folder / "tests" / n).exists()]
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en", self.slug)
+
+
+def _limits(table: dict, where: Path) -> Limits:
+    known = {f.name for f in fields(Limits)}
+    unknown = set(table) - known
+    if unknown:
+        raise CatalogError(f"{where}: unknown limits {sorted(unknown)}; known: {sorted(known)}")
+    return Limits(**table)
+
+
+def load(folder: Path) -> Exercise:
+    path = folder / "exercise.toml"
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        hidden = data.get("hidden", {})
+        return Exercise(number=int(data["number"]), slug=str(data["slug"]), folder=folder,
+                        title=dict(data["title"]), stub=str(data["stub"]),
+                        reference=str(data["reference"]),
+                        functions=tuple(data["functions"]),
+                        limits=_limits(data.get("limits", {}), path),
+                        hidden_checks=int(hidden.get("checks", 0)),
+                        hidden_points=hidden.get("points", 0))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise CatalogError(f"{path}: {type(exc).__name__}: {exc}") from None
+
+
+def exercises_root(start: Path | None = None) -> Path:
+    """$GRADE_EXERCISES, else the nearest `exercises/` above the working directory, else
+    the one beside the installed grader package (the repository or the student bundle)."""
+    if os.environ.get(ENV_ROOT):
+        return Path(os.environ[ENV_ROOT]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir() and any((folder / "exercises").glob("*/exercise.toml")):
+            return folder / "exercises"
+    return Path(__file__).resolve().parent.parent / "exercises"
+
+
+def all_exercises(root: Path | None = None) -> list[Exercise]:
+    root = root or exercises_root()
+    return [load(p.parent) for p in sorted(root.glob("[0-9][0-9]_*/exercise.toml"))]
+
+
+def find(name: str, root: Path | None = None) -> Exercise:
+    """The exercise named by number ("03", "3") or slug ("gradient_descent", "03_gradient...")."""
+    exercises = all_exercises(root)
+    wanted = name.strip().lower()
+    for exercise in exercises:
+        names = {exercise.code, str(exercise.number), exercise.slug, exercise.folder.name}
+        if wanted in names:
+            return exercise
+    known = ", ".join(f"{e.code} {e.slug}" for e in exercises) or "none"
+    raise CatalogError(f"no exercise {name!r}; known exercises: {known}")
+
+
+def for_test_file(path: Path) -> Exercise | None:
+    """The exercise a check file belongs to (tests/ inside an exercise folder), if any."""
+    for folder in Path(path).resolve().parents:
+        if (folder / "exercise.toml").exists():
+            return load(folder)
+    return None

@@ -1,0 +1,116 @@
+"""Grade one submission of one exercise: run its checks with pytest, return the results.
+
+`grade()` is what `grade exercise`, the instructor's self-check and the batch grader call.
+pytest runs in this process with only this project's plugin (no third-party autoload) and
+a neutral configuration file; the submission runs in the untrusted worker, which is started
+before pytest so that its start-up overlaps with collecting the checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from grader import __version__, i18n
+from grader.catalog import Exercise
+from grader.failures import GraderError
+from grader.plugin import STATE, Prestarted
+from grader.results import CheckResult, ExerciseResult
+from grader.sandbox import BLOCKED_IMPORTS, Sandbox
+
+GRADE_INI = Path(__file__).parent / "grade.ini"
+
+
+class Capture:
+    """Receives the grading state when pytest finishes configuring."""
+
+    state = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.state = config.stash[STATE]
+
+
+@contextlib.contextmanager
+def _isolated_pytest_environment():
+    """No third-party plugins and no PYTEST_ADDOPTS while grading; restored afterwards."""
+    saved = {k: os.environ.get(k) for k in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def submission_id(path: Path) -> str:
+    """A content hash: the same file always has the same id."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _check_submission(path: Path) -> None:
+    if not path.is_file():
+        raise GraderError(f"no such file: {path}")
+    if path.suffix != ".py":
+        raise GraderError(f"{path.name}: grade a Python file (.py)")
+
+
+def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en",
+          hidden: bool = False, trust_reference: bool = False,
+          seed: int = 0) -> ExerciseResult:
+    """Grade `submission` (default: the exercise's stub) with the visible checks, and the
+    hidden ones too when `hidden`. `trust_reference` lets the submission import the
+    reference package (used to grade the reference itself)."""
+    path = Path(submission or exercise.stub_path).resolve()
+    _check_submission(path)
+    started = _now()
+    i18n.set_language(lang)
+    blocked = () if trust_reference else BLOCKED_IMPORTS
+    sandbox = Sandbox(path, exercise.module, exercise.limits, blocked)
+    sandbox.start()
+    capture = Capture()
+    args = [*map(str, exercise.test_files(hidden)), "-c", str(GRADE_INI),
+            "--rootdir", str(exercise.folder), "-p", "grader.plugin", "-p", "no:cacheprovider",
+            "-p", "no:terminal", "--import-mode=importlib", "--submission", str(path),
+            "--grader-lang", lang, "--grader-seed", str(seed)]
+    if trust_reference:
+        args.append("--allow-reference-import")
+    try:
+        with _isolated_pytest_environment():
+            code = pytest.main(args, plugins=[Prestarted({exercise.folder: sandbox}), capture])
+    finally:
+        sandbox.close()
+    state = capture.state
+    checks = list(state.results) if state else []
+    if state and state.collection_errors:
+        checks.append(_collection_error(state.collection_errors))
+    if code in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
+                pytest.ExitCode.USAGE_ERROR) and not checks:
+        raise GraderError(f"pytest could not run the checks of exercise {exercise.code} "
+                          f"(exit {int(code)})")
+    hidden_not_run = {} if hidden or not exercise.hidden_checks else {
+        "checks": exercise.hidden_checks, "points": exercise.hidden_points}
+    return ExerciseResult(
+        exercise=exercise.code, slug=exercise.slug, title=exercise.title_in(lang),
+        submission_id=submission_id(path), submission=str(path), checks=tuple(checks),
+        lang=lang, sandbox=sandbox.layer, grader_version=__version__, started_at=started,
+        finished_at=_now(), hidden_not_run=hidden_not_run)
+
+
+def _collection_error(errors: list[str]) -> CheckResult:
+    text = "\n".join(errors)[-3000:]
+    return CheckResult(id="collection", title="checks could not be loaded", points_possible=0,
+                       points_earned=0, outcome="error",
+                       message=i18n.tr("grader_error", message=text))

@@ -1,0 +1,259 @@
+"""Run a submission in an untrusted worker process and talk to it with data only.
+
+One `Sandbox` per graded submission: a private temporary copy of the student's file, a
+worker process started with `python -I` in a fresh environment and its own process group
+(or process-group flag on Windows), resource limits set inside the worker where the
+platform has them, and a wall-clock timeout per call after which the whole process group
+is killed. The next request starts a new worker, so an endless loop costs one check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader._worker import wire
+from grader.failures import CallTimedOut, ImportFailed, WorkerCrashed, student_error
+from grader.i18n import msg
+
+WORKER_SCRIPT = Path(__file__).parent / "_worker" / "worker_main.py"
+POSIX = os.name == "posix"
+BLOCKED_IMPORTS = ("grader", "reference")  # the grader's packages are not the student's tools
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission limits. Memory is address space (RLIMIT_AS), so it includes NumPy's."""
+
+    call_timeout: float = 10.0  # seconds of wall-clock time for one call
+    start_timeout: float = 30.0  # starting Python, importing NumPy and the submission
+    memory_mb: int = 2048
+    cpu_seconds: int = 300  # for the worker's whole life; the wall-clock timeout is per call
+    file_mb: int = 16
+    open_files: int = 256
+    output_chars: int = 4000  # captured student output kept per call
+
+    def for_worker(self) -> dict:
+        return {"memory_bytes": self.memory_mb * 2**20, "cpu_seconds": self.cpu_seconds,
+                "file_bytes": self.file_mb * 2**20, "open_files": self.open_files}
+
+
+@dataclass
+class Reply:
+    """A validated reply: its header, decoded later by the caller, and the blobs."""
+
+    header: dict
+    blobs: list = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        text = self.header.get("output")
+        return text if isinstance(text, str) else ""
+
+
+def worker_environment(home: str) -> dict:
+    """A fresh environment: nothing of the grader's, one BLAS thread (see DESIGN.md)."""
+    env = {"HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PATH": os.defpath}
+    for name in ("SYSTEMROOT", "WINDIR"):  # Windows cannot start Python without them
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class WorkerProcess:
+    """One running worker: the process, a reader thread and a queue of its frames."""
+
+    def __init__(self, argv: list[str], workdir: str, env: dict):
+        flags = {"start_new_session": True} if POSIX else {
+            "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, cwd=workdir, env=env, **flags)
+        self.frames: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                self.frames.put(wire.read_frame(self.process.stdout))
+            except (EOFError, OSError, ValueError):
+                self.frames.put(EOFError())
+                return
+            except wire.WireError as exc:
+                self.frames.put(exc)
+                return
+
+    def send(self, header: dict, blobs: list[bytes]) -> bool:
+        try:
+            wire.write_frame(self.process.stdin, header, blobs)
+            return True
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+
+    def receive(self, timeout: float):
+        """The next frame, EOFError / WireError if the worker died or misbehaved, or None."""
+        try:
+            return self.frames.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group (children included) and reap it."""
+        if POSIX:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        else:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def exit_description(self) -> str:
+        code = self.process.poll()
+        if code is None:
+            return "still running"
+        if code < 0 and POSIX:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"
+
+
+class Sandbox:
+    """A submission file graded in an untrusted worker; see the module docstring."""
+
+    layer = "process"  # what isolation was used, reported in the results
+
+    def __init__(self, source: Path, module: str, limits: Limits = Limits(),
+                 blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS):
+        self.source, self.module, self.limits = Path(source), module, limits
+        self.blocked_imports = blocked_imports
+        self.workdir = tempfile.mkdtemp(prefix="grade-")
+        self.home = os.path.join(self.workdir, "home")
+        os.mkdir(self.home)
+        self.submission_dir = os.path.join(self.workdir, "submission")
+        os.mkdir(self.submission_dir)
+        shutil.copyfile(self.source, os.path.join(self.submission_dir, f"{module}.py"))
+        self.generation = 0
+        self.worker: WorkerProcess | None = None
+        self.import_failure: ImportFailed | None = None
+        self.captured: list[str] = []  # student output of successful calls, drained per check
+
+    # -- life cycle --
+    def start(self) -> None:
+        """Start a worker (non-blocking: the hello is awaited by the first request)."""
+        self.generation += 1
+        config = {"workdir": self.submission_dir, "file": f"{self.module}.py",
+                  "module": self.module, "generation": self.generation,
+                  "blocked_imports": list(self.blocked_imports),
+                  "limits": self.limits.for_worker(), "output_chars": self.limits.output_chars}
+        argv = [sys.executable, "-I", str(WORKER_SCRIPT), json.dumps(config)]
+        self.worker = WorkerProcess(argv, self.submission_dir, worker_environment(self.home))
+        self._hello_pending = True
+
+    def _await_hello(self) -> None:
+        frame = self.worker.receive(self.limits.start_timeout)
+        self._hello_pending = False
+        if frame is None:
+            self._discard()
+            raise CallTimedOut(msg("import_timeout", seconds=self.limits.start_timeout))
+        if isinstance(frame, Exception):
+            description = self.worker.exit_description()
+            self._discard()
+            raise ImportFailed(msg("worker_died_on_import", how=description))
+        header, _ = frame
+        error = header.get("import_error")
+        if isinstance(error, dict):
+            self.import_failure = ImportFailed(
+                msg("import_failed", file=self.source.name, type=error.get("type", "?"),
+                    message=error.get("message", "")),
+                "\n".join(str(line) for line in error.get("traceback", [])),
+                output=str(header.get("output", "")))
+            raise self.import_failure
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.send({"op": "exit"}, [])
+            self._discard()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _discard(self) -> None:
+        self.worker.kill()
+        self.worker = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- requests --
+    def request(self, header: dict, blobs: list[bytes], call: str) -> Reply:
+        """Send one request and wait for its reply, restarting or reporting a dead worker."""
+        if self.import_failure is not None:
+            raise self.import_failure
+        if self.worker is None:
+            self.start()
+        if self._hello_pending:
+            self._await_hello()
+        if not self.worker.send(header, blobs):
+            return self._died(call)
+        frame = self.worker.receive(self.limits.call_timeout)
+        if frame is None:
+            self._discard()
+            raise CallTimedOut(msg("call_timeout", call=call, seconds=self.limits.call_timeout),
+                               msg("hint_timeout"))
+        if isinstance(frame, Exception):
+            return self._died(call, frame)
+        header, blobs = frame
+        reply = Reply(header, blobs)
+        if isinstance(header.get("error"), dict):
+            raise student_error(call, header["error"], reply.output)
+        if "ok" not in header:
+            self._discard()
+            raise WorkerCrashed(msg("protocol_error", call=call, detail="reply without a value"))
+        return reply
+
+    def _died(self, call: str, frame: Exception | None = None):
+        try:
+            self.worker.process.wait(timeout=1)  # the exit status says how it died
+        except subprocess.TimeoutExpired:
+            pass
+        how = self.worker.exit_description()
+        if isinstance(frame, wire.WireError):
+            how = f"sent malformed data ({frame})"
+        self._discard()
+        raise WorkerCrashed(msg("worker_died", call=call, how=how), msg("hint_worker_died"))
+
+    def decode(self, reply: Reply, value, from_handle):
+        """Decode a reply value; malformed data from the worker is the submission's failure."""
+        try:
+            return wire.decode(value, reply.blobs, from_handle)
+        except wire.WireError as exc:
+            self._discard()
+            raise WorkerCrashed(msg("protocol_error", call="?", detail=str(exc))) from None
+
+    def require_live(self, generation: int) -> None:
+        """Objects of a worker that was stopped (timeout, crash) are gone with it."""
+        if generation != self.generation or self.worker is None:
+            raise WorkerCrashed(msg("stale_handle"))
