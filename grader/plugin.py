@@ -208,7 +208,19 @@ def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> tuple[str, str,
     return "failed", tr("check_crashed", type=type(exc).__name__, message=exc), ""
 
 
+def collapse_repeats(text: str) -> str:
+    """Consecutive identical lines once, with a count: a print in a loop stays readable."""
+    lines, out = text.splitlines(), []
+    for line in lines:
+        if out and out[-1][0] == line:
+            out[-1][1] += 1
+        else:
+            out.append([line, 1])
+    return "\n".join(line if n == 1 else f"{line}   (×{n})" for line, n in out)
+
+
 def _output_text(text: str) -> str:
+    text = collapse_repeats(text)
     if len(text) <= OUTPUT_SHOWN:
         return text
     return text[:OUTPUT_SHOWN] + "\n" + tr("output_truncated", total=len(text))

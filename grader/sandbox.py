@@ -235,13 +235,15 @@ class Sandbox:
         return reply
 
     def _died(self, call: str, frame: Exception | None = None):
+        """The worker closed the connection (it exited) or sent malformed data."""
+        if isinstance(frame, wire.WireError):
+            self._discard()
+            raise WorkerCrashed(msg("protocol_error", call=call, detail=str(frame)))
         try:
-            self.worker.process.wait(timeout=1)  # the exit status says how it died
+            self.worker.process.wait(timeout=1)  # its exit status says how it died
         except subprocess.TimeoutExpired:
             pass
         how = self.worker.exit_description()
-        if isinstance(frame, wire.WireError):
-            how = f"sent malformed data ({frame})"
         self._discard()
         raise WorkerCrashed(msg("worker_died", call=call, how=how), msg("hint_worker_died"))
 

@@ -1,0 +1,112 @@
+"""The `grade` command. Each sub-command parses options, calls one library function, and
+hands the result to the report.
+
+Exit status, like pytest's: 0 every check passed, 1 some check failed, 2 a usage or grader
+error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__, i18n
+
+
+class GraderUsageError(click.ClickException):
+    """A usage or grader error: exit status 2, message on stderr."""
+
+    exit_code = 2
+
+
+def _language(lang: str | None) -> str:
+    return lang or i18n.from_environment()
+
+
+def _find(name: str):
+    from grader import catalog
+
+    try:
+        return catalog.find(name)
+    except catalog.CatalogError as exc:
+        raise GraderUsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grade")
+def main() -> None:
+    """Grade the NumPy deep-learning exercises.
+
+    Students: `grade exercise 01` grades your losses.py; fix, save, run again.
+    Instructors: `grade selfcheck` checks every exercise against the reference.
+    """
+
+
+@main.command("list")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), help="language of the titles")
+def list_exercises(lang: str | None) -> None:
+    """List the exercises with their titles and points."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader import catalog
+
+    lang = _language(lang)
+    table = Table("#", "exercise", "file", "hidden checks")
+    for exercise in catalog.all_exercises():
+        table.add_row(exercise.code, exercise.title_in(lang), exercise.stub,
+                      f"{exercise.hidden_checks} ({exercise.hidden_points:g} pts)")
+    Console().print(table)
+
+
+@main.command("exercise")
+@click.argument("name")
+@click.option("--file", "path", type=click.Path(path_type=Path),
+              help="the file to grade (default: the stub in the exercise folder)")
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES),
+              help="en or zh-TW (default: from the locale, else English)")
+@click.option("--seed", type=int, default=0, help="vary the random inputs of the checks")
+def exercise_command(name: str, path: Path | None, as_json: bool, lang: str | None,
+                     seed: int) -> None:
+    """Grade exercise NAME (a number like 01 or 1, or its slug) with the visible checks."""
+    from grader.failures import GraderError
+    from grader.runner import grade
+
+    exercise = _find(name)
+    try:
+        result = grade(exercise, path, lang=_language(lang), seed=seed)
+    except GraderError as exc:
+        raise GraderUsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        from grader.report import show
+
+        show(result)
+    sys.exit(result.exit_code)
+
+
+@main.command("selfcheck")
+@click.argument("names", nargs=-1)
+def selfcheck_command(names: tuple[str, ...]) -> None:
+    """Instructors: grade every exercise (or NAMES) with all checks, hidden included;
+    the reference must get full marks and the untouched stub zero."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader import catalog
+    from grader.selfcheck import check_exercise
+
+    exercises = [_find(n) for n in names] if names else catalog.all_exercises()
+    table = Table("#", "reference", "stub", "verdict")
+    rows = [check_exercise(exercise) for exercise in exercises]
+    for row in rows:
+        verdict = "[green]ok[/]" if row.ok else "[red]" + "\n".join(row.problems) + "[/]"
+        table.add_row(row.exercise, f"{row.reference_score:g} / {row.max_score:g}",
+                      f"{row.stub_score:g} / {row.max_score:g}", verdict)
+    Console().print(table)
+    sys.exit(0 if rows and all(r.ok for r in rows) else 1)

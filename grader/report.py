@@ -1,0 +1,65 @@
+"""Render an `ExerciseResult` for a person in the terminal, with rich.
+
+The only module (with selfcheck's table) that imports rich: everything else returns data.
+NO_COLOR and non-terminal output are respected by rich's Console itself.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from grader.i18n import tr
+from grader.results import CheckResult, ExerciseResult
+
+SYMBOLS = {"passed": ("✔", "green"), "not_implemented": ("○", "yellow"),
+           "error": ("!", "magenta")}
+FAILED = ("✘", "red")
+OUTPUT_LINES = 8  # lines of a check's captured output shown in the terminal
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def _details(check: CheckResult) -> Text:
+    text = Text()
+    if check.message and check.outcome != "passed":
+        text.append(check.message, style="default")
+    if check.output and check.outcome != "passed":
+        lines = check.output.rstrip("\n").splitlines()
+        shown = "\n".join(lines[:OUTPUT_LINES]) + ("\n…" if len(lines) > OUTPUT_LINES else "")
+        text.append(f"\n{tr('your_output')}\n", style="dim")
+        text.append(shown, style="dim")
+    return text
+
+
+def _status(check: CheckResult) -> Text:
+    symbol, style = SYMBOLS.get(check.outcome, FAILED)
+    label = "" if check.outcome in ("passed", "failed") else f" [{tr('status_' + check.outcome)}]"
+    return Text.assemble((f"{symbol} ", style), check.title, (label, "dim"))
+
+
+def render(result: ExerciseResult) -> Group:
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(ratio=1)
+    table.add_column(justify="right", no_wrap=True)
+    heading = Text.assemble((f"Exercise {result.exercise} · {result.title}", "bold"))
+    table.add_row(heading, Text(f"{_points(result.score)} / {_points(result.max_score)}",
+                                style="bold"))
+    for check in result.checks:
+        table.add_row(_status(check), f"{_points(check.points_earned)} / "
+                                      f"{_points(check.points_possible)}")
+        details = _details(check)
+        if details.plain:
+            table.add_row(Padding(details, (0, 0, 0, 4)), "")
+    if result.hidden_not_run:
+        table.add_row(Text(f"⋯ {tr('report_hidden', **result.hidden_not_run)}", style="dim"), "")
+    footer = tr("report_all_passed") if result.exit_code == 0 else tr("report_next_step")
+    return Group(table, Text(footer, style="dim"))
+
+
+def show(result: ExerciseResult, console: Console | None = None) -> None:
+    (console or Console()).print(render(result))
