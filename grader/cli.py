@@ -53,11 +53,14 @@ def list_exercises(lang: str | None) -> None:
     from rich.table import Table
 
     from grader import catalog
+    from grader.runner import inventory
 
     lang = _language(lang)
-    table = Table("#", "exercise", "file", "hidden checks")
+    table = Table("#", "exercise", "file", "checks", "points", "hidden checks")
     for exercise in catalog.all_exercises():
-        table.add_row(exercise.code, exercise.title_in(lang), exercise.stub,
+        visible = inventory(exercise, hidden=False)
+        table.add_row(exercise.code, exercise.title_in(lang), exercise.stub, str(len(visible)),
+                      f"{sum(points for _, points, _ in visible):g}",
                       f"{exercise.hidden_checks} ({exercise.hidden_points:g} pts)")
     Console().print(table)
 

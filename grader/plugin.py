@@ -60,6 +60,7 @@ class GradingState:
         self.config = config
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
+        self.collected: list[tuple[str, float, str]] = []
         self.sandboxes: dict[Path, Sandbox] = {}
         self.submissions: dict[Path, object] = {}
         for plugin in config.pluginmanager.get_plugins():
@@ -80,6 +81,10 @@ class GradingState:
                     self.sandboxes[exercise.folder] = sandbox
                 self.submissions[exercise.folder] = Submission(sandbox)
         return self.submissions[exercise.folder]
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """What a run will check: (node id, points, visibility) of every collected check."""
+        self.collected = [(item.nodeid, points_of(item), visibility_of(item)) for item in items]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A check file that cannot be collected is the grader's error, never the student's."""
@@ -186,10 +191,13 @@ def title_of(item: pytest.Item, lang: str) -> str:
 
 
 def points_of(item: pytest.Item) -> float:
+    """The points of a check; 0 for a check without @points(n) (reported as a grader error)."""
     marker = item.get_closest_marker("points")
-    if marker is None or not marker.args:
-        raise GraderError(f"the check {item.name} has no @points(n)")
-    return float(marker.args[0])
+    return float(marker.args[0]) if marker is not None and marker.args else 0.0
+
+
+def visibility_of(item: pytest.Item) -> str:
+    return "hidden" if Path(str(item.path)).name == "test_hidden.py" else "visible"
 
 
 def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> tuple[str, str, str]:
@@ -233,15 +241,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
     outcome, message, output = classify(call.excinfo, call.when)
     output = state.drain_output() + output
     seed = dict(item.user_properties).get("seed", 0)
-    try:
-        possible = points_of(item)
-    except GraderError as exc:
-        possible, outcome, message = 0.0, "error", tr("grader_error", message=exc)
-    if outcome not in ("passed", "error") and "seed" in dict(item.user_properties):
+    possible = points_of(item)
+    if not possible:
+        outcome, message = "error", tr("grader_error", message=f"{item.name} has no @points(n)")
+    if outcome in ("failed", "timeout", "crashed") and "seed" in dict(item.user_properties):
         message = f"{message}\n{tr('seed', seed=seed)}"
-    visibility = "hidden" if Path(str(item.path)).name == "test_hidden.py" else "visible"
+    visibility = visibility_of(item)
     state.results.append(CheckResult(
         id=item.nodeid, title=title_of(item, i18n.current()), points_possible=possible,
         points_earned=possible if outcome == "passed" else 0.0, outcome=outcome,
-        message=message, output=_output_text(output), duration=round(call.duration, 4),
+        message=message, stdout=_output_text(output), duration=round(call.duration, 4),
         visibility=visibility, seed=seed))

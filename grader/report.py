@@ -28,8 +28,8 @@ def _details(check: CheckResult) -> Text:
     text = Text()
     if check.message and check.outcome != "passed":
         text.append(check.message, style="default")
-    if check.output and check.outcome != "passed":
-        lines = check.output.rstrip("\n").splitlines()
+    if check.stdout and check.outcome != "passed":
+        lines = check.stdout.rstrip("\n").splitlines()
         shown = "\n".join(lines[:OUTPUT_LINES]) + ("\n…" if len(lines) > OUTPUT_LINES else "")
         text.append(f"\n{tr('your_output')}\n", style="dim")
         text.append(shown, style="dim")
@@ -46,7 +46,7 @@ def render(result: ExerciseResult) -> Group:
     table = Table.grid(padding=(0, 2), expand=True)
     table.add_column(ratio=1)
     table.add_column(justify="right", no_wrap=True)
-    heading = Text.assemble((f"Exercise {result.exercise} · {result.title}", "bold"))
+    heading = Text(tr("report_heading", code=result.exercise, title=result.title), style="bold")
     table.add_row(heading, Text(f"{_points(result.score)} / {_points(result.max_score)}",
                                 style="bold"))
     for check in result.checks:
@@ -58,7 +58,8 @@ def render(result: ExerciseResult) -> Group:
     if result.hidden_not_run:
         table.add_row(Text(f"⋯ {tr('report_hidden', **result.hidden_not_run)}", style="dim"), "")
     footer = tr("report_all_passed") if result.exit_code == 0 else tr("report_next_step")
-    return Group(table, Text(footer, style="dim"))
+    sandbox = tr("report_sandbox", layer=result.sandbox)
+    return Group(table, Text(f"{footer}  ({sandbox})", style="dim"))
 
 
 def show(result: ExerciseResult, console: Console | None = None) -> None:

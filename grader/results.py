@@ -20,7 +20,7 @@ class CheckResult:
     points_earned: float
     outcome: str  # one of OUTCOMES
     message: str = ""  # what went wrong, for the student, in the language of the run
-    output: str = ""  # what the student's code printed during the check (capped)
+    stdout: str = ""  # what the student's code printed during the check (capped)
     duration: float = 0.0  # seconds
     visibility: str = "visible"  # "visible" or "hidden"
     seed: int = 0
@@ -67,9 +67,9 @@ class ExerciseResult:
     def to_json(self) -> dict:
         data = asdict(self)
         checks = data.pop("checks")
-        tests = [{"name": c["title"], "score": c["points_earned"],
+        tests = [{**c, "name": c["title"], "score": c["points_earned"],
                   "max_score": c["points_possible"],
                   "status": "passed" if c["outcome"] == "passed" else "failed",
-                  "output": "\n".join(p for p in (c["message"], c["output"]) if p),
-                  **c} for c in checks]
+                  "output": "\n".join(p for p in (c["message"], c["stdout"]) if p)}
+                 for c in checks]
         return {"score": self.score, "max_score": self.max_score, "tests": tests, **data}

@@ -80,19 +80,13 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
     blocked = () if trust_reference else BLOCKED_IMPORTS
     sandbox = Sandbox(path, exercise.module, exercise.limits, blocked)
     sandbox.start()
-    capture = Capture()
-    args = [*map(str, exercise.test_files(hidden)), "-c", str(GRADE_INI),
-            "--rootdir", str(exercise.folder), "-p", "grader.plugin", "-p", "no:cacheprovider",
-            "-p", "no:terminal", "--import-mode=importlib", "--submission", str(path),
-            "--grader-lang", lang, "--grader-seed", str(seed)]
+    args = ["--submission", str(path), "--grader-lang", lang, "--grader-seed", str(seed)]
     if trust_reference:
         args.append("--allow-reference-import")
     try:
-        with _isolated_pytest_environment():
-            code = pytest.main(args, plugins=[Prestarted({exercise.folder: sandbox}), capture])
+        code, state = _run_pytest(exercise, hidden, args, Prestarted({exercise.folder: sandbox}))
     finally:
         sandbox.close()
-    state = capture.state
     checks = list(state.results) if state else []
     if state and state.collection_errors:
         checks.append(_collection_error(state.collection_errors))
@@ -107,6 +101,27 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
         submission_id=submission_id(path), submission=str(path), checks=tuple(checks),
         lang=lang, sandbox=sandbox.layer, grader_version=__version__, started_at=started,
         finished_at=_now(), hidden_not_run=hidden_not_run)
+
+
+def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
+    """pytest.main on the exercise's check files with only our plugin; (exit code, state)."""
+    capture = Capture()
+    args = [*map(str, exercise.test_files(hidden)), "-c", str(GRADE_INI),
+            "--rootdir", str(exercise.folder), "-p", "grader.plugin", "-p", "no:cacheprovider",
+            "-p", "no:terminal", "--import-mode=importlib", *extra]
+    with _isolated_pytest_environment():
+        code = pytest.main(args, plugins=[*plugins, capture])
+    return code, capture.state
+
+
+def inventory(exercise: Exercise, hidden: bool = True) -> list[tuple[str, float, str]]:
+    """The checks of an exercise without running them: (node id, points, visibility)."""
+    code, state = _run_pytest(exercise, hidden, ["--collect-only"])
+    if state is None or state.collection_errors or code not in (0, pytest.ExitCode.OK):
+        errors = "\n".join(state.collection_errors) if state else f"exit {int(code)}"
+        raise GraderError(f"the checks of exercise {exercise.code} cannot be collected: "
+                          f"{errors[-2000:]}")
+    return list(state.collected)
 
 
 def _collection_error(errors: list[str]) -> CheckResult:

@@ -142,7 +142,8 @@ class WorkerProcess:
 class Sandbox:
     """A submission file graded in an untrusted worker; see the module docstring."""
 
-    layer = "process"  # what isolation was used, reported in the results
+    # what isolation was used, reported in the results: resource limits only where they exist
+    layer = "process + resource limits" if POSIX else "process (timeouts only)"
 
     def __init__(self, source: Path, module: str, limits: Limits = Limits(),
                  blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS):

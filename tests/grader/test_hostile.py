@@ -108,7 +108,7 @@ def test_megabytes_of_printing_are_capped_and_the_check_still_passes(toy, grade_
     result = grade_source(toy, source + CORRECT_REST)
     check = by_name(result)["test_double"]
     assert check.passed, check.message
-    assert 0 < len(check.output) < 5_000
+    assert 0 < len(check.stdout) < 5_000
     assert result.score == 3
 
 
@@ -116,7 +116,7 @@ def test_printed_output_is_shown_with_a_failure(toy, grade_source):
     source = "def double(x):\n    print('debug: x has shape', x.shape)\n    return x\n"
     check = by_name(grade_source(toy, source + CORRECT_REST))["test_double"]
     assert check.outcome == "failed"
-    assert "debug: x has shape (3, 4)" in check.output
+    assert "debug: x has shape (3, 4)" in check.stdout
 
 
 def test_a_timeout_restarts_the_worker_and_loses_its_objects(toy, grade_source):
