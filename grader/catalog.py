@@ -62,12 +62,28 @@ class Exercise:
         return self.title.get(lang) or self.title.get("en", self.slug)
 
 
+def _table(data: dict, key: str, where: Path) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: [{key}] must be a table, got {value!r}")
+    return value
+
+
 def _limits(table: dict, where: Path) -> Limits:
-    known = {f.name for f in fields(Limits)}
-    unknown = set(table) - known
+    known = {f.name: f for f in fields(Limits)}
+    unknown = set(table) - set(known)
     if unknown:
         raise CatalogError(f"{where}: unknown limits {sorted(unknown)}; known: {sorted(known)}")
-    return Limits(**table)
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise CatalogError(f"{where}: limit {name} must be a positive number, got {value!r}")
+    return Limits(**{k: type(getattr(Limits, k))(v) for k, v in table.items()})
+
+
+def _names(value, where: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogError(f"{where}: functions must be a list of names, got {value!r}")
+    return tuple(value)
 
 
 def load(folder: Path) -> Exercise:
@@ -75,12 +91,12 @@ def load(folder: Path) -> Exercise:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
-        hidden = data.get("hidden", {})
+        hidden = _table(data, "hidden", path)
         return Exercise(number=int(data["number"]), slug=str(data["slug"]), folder=folder,
-                        title=dict(data["title"]), stub=str(data["stub"]),
+                        title=_table(data, "title", path), stub=str(data["stub"]),
                         reference=str(data["reference"]),
-                        functions=tuple(data["functions"]),
-                        limits=_limits(data.get("limits", {}), path),
+                        functions=_names(data["functions"], path),
+                        limits=_limits(_table(data, "limits", path), path),
                         hidden_checks=int(hidden.get("checks", 0)),
                         hidden_points=hidden.get("points", 0))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -39,7 +39,8 @@ def _as_number(value, what: str, hint) -> float:
     _fail(msg("expected_number_got", what=what, got=type(value).__name__), hint=hint)
 
 
-def _as_array(value, expected: np.ndarray, what: str, hint) -> np.ndarray:
+def as_array(value, expected: np.ndarray, what: str, hint=None) -> np.ndarray:
+    """`value` as a float array of `expected`'s shape, or a failure saying why not."""
     if isinstance(value, (list, tuple)):
         _fail(msg("expected_array_got", what=what, got=type(value).__name__),
               msg("hint_np_array"), hint=hint)
@@ -66,12 +67,18 @@ def _slice(array: np.ndarray, index: tuple[int, ...]) -> str:
     return f"[{'… ' if start else ''}{values}{' …' if start + 5 < row.shape[0] else ''}]"
 
 
+def _same_non_finite(yours: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Where `want` is NaN or ±inf, `yours` must be the same (NaN is never a number)."""
+    return (np.isnan(yours) & np.isnan(want)) | (np.isinf(want) & (yours == want))
+
+
 def assert_close(actual, expected, *, rtol: float = RTOL, what: str | None = None,
                  hint: Text | None = None, batch: int | None = None) -> None:
     """Fail with a student-facing message unless `actual` matches `expected`.
 
     expected: a number or an ndarray (the reference's answer, never the student's).
-    |actual − expected| ≤ rtol · (|expected| + max|expected|) elementwise, NaN never equal.
+    |actual − expected| ≤ rtol · (|expected| + max|expected|) elementwise over the finite
+    expected entries; where the expected value is NaN or ±inf, the same is required.
     `what` names the value (default: the call that produced `actual`); `batch` lets the
     diagnosis recognise a missing or extra division by the batch size.
     """
@@ -81,15 +88,18 @@ def assert_close(actual, expected, *, rtol: float = RTOL, what: str | None = Non
         yours, want = np.asarray(_as_number(actual, what, hint)), np.asarray(float(expected))
     else:
         want = np.asarray(expected, float)
-        yours = _as_array(actual, want, what, hint)
-    bad_values = ~np.isfinite(yours) & np.isfinite(want)
+        yours = as_array(actual, want, what, hint)
+    finite = np.isfinite(want)
+    bad_values = (~np.isfinite(yours) & finite) | (~finite & ~_same_non_finite(yours, want))
     if bad_values.any():
         index = worst_index(bad_values.astype(float))
-        _fail(msg("not_finite", what=what, value=yours[index], index=format_index(index)),
+        _fail(msg("not_finite", what=what, value=yours[index], index=format_index(index))
+              if finite[index] else msg("differs_scalar", what=what, yours=yours[index],
+                                        expected=want[index]),
               msg("hint_stability"), hint=hint)
-    scale = max(float(np.max(np.abs(want), initial=0.0)), TINY)
-    error = np.abs(yours - want)
-    bad = error > rtol * (np.abs(want) + scale)
+    scale = max(float(np.max(np.abs(want[finite]), initial=0.0)), TINY)
+    error = np.where(finite, np.abs(np.where(finite, yours - want, 0.0)), 0.0)
+    bad = error > rtol * (np.abs(np.where(finite, want, 0.0)) + scale)
     if not bad.any():
         return
     index = worst_index(np.where(bad, error, 0.0))

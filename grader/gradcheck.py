@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.compare import _as_array
+from grader.compare import as_array
 from grader.diagnosis import diagnose, format_index, worst_index
 from grader.failures import SubmissionFailure
 from grader.i18n import Text, msg
@@ -66,7 +66,13 @@ def numerical_gradient(loss: Callable[[np.ndarray], float], x: np.ndarray,
 def _judge(name: str, analytic, x: np.ndarray, loss, *, rtol, h, max_coords, rng, batch):
     """None if `analytic` is the gradient of `loss` at x, else the failure's message parts."""
     what = CALLS.describe(analytic) or name
-    analytic = _as_array(analytic, x, what, None)
+    if x.ndim == 0 and isinstance(analytic, (int, float, np.number)):
+        analytic = np.asarray(analytic, float)  # the gradient of a 0-d parameter is a number
+    analytic = as_array(analytic, x, what)
+    if not np.all(np.isfinite(analytic)):
+        index = worst_index(~np.isfinite(analytic) * 1.0)
+        return [msg("not_finite", what=what, value=analytic[index], index=format_index(index)),
+                msg("hint_stability")]
     coords = _coordinates(x.shape, max_coords, rng)
     numeric = numerical_gradient(loss, x, coords, h)
     if not np.all(np.isfinite(numeric[tuple(np.array(coords).T)])):
@@ -75,10 +81,6 @@ def _judge(name: str, analytic, x: np.ndarray, loss, *, rtol, h, max_coords, rng
     a, n = np.where(mask, analytic, 0.0), np.where(mask, numeric, 0.0)
     error = np.abs(a - n)
     denominator = max(float(np.max(np.abs(a) + np.abs(n))), TINY)
-    if not np.all(np.isfinite(a)):
-        index = worst_index(~np.isfinite(a) * 1.0)
-        return [msg("not_finite", what=what, value=analytic[index], index=format_index(index)),
-                msg("hint_stability")]
     if np.max(error) / denominator > rtol:
         index = worst_index(error)
         checked = f" ({len(coords)} of {x.size})" if len(coords) < x.size else ""
@@ -112,6 +114,8 @@ def gradcheck(f: Callable, analytic, x, *, dout=None, rtol: float = GRAD_RTOL, h
     f: x -> a number (or an array, then L = Σ f(x) ⊙ dout). x: an ndarray, or a dict
     {name: ndarray} with `analytic` a dict of the same names and f taking that dict.
     """
+    if max_coords < 1:
+        raise ValueError(f"gradcheck: max_coords must be at least 1, got {max_coords}")
     rng = np.random.default_rng(seed)
     dout = None if dout is None else np.asarray(dout, float)
     if not isinstance(x, dict):
@@ -135,7 +139,10 @@ def _gradcheck_many(f, analytic: dict, params: dict, dout, *, hint, **options) -
         if not isinstance(analytic, dict) or key not in analytic:
             wrong.append((key, [msg("grad_missing", name=key)]))
             continue
-        parts = _judge(key, analytic[key], value, loss, **options)
+        try:
+            parts = _judge(key, analytic[key], value, loss, **options)
+        except SubmissionFailure as failure:  # a wrongly shaped gradient, a list ...
+            parts = failure.parts
         (wrong if parts else right).append((key, parts) if parts else key)
     if wrong:
         summary = msg("grad_some_wrong", wrong=", ".join(k for k, _ in wrong),

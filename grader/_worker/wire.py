@@ -72,7 +72,7 @@ def read_frame(stream) -> tuple[dict, list[bytes]]:
         header = json.loads(_read_exact(stream, size).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"header is not JSON: {exc}") from None
-    if not isinstance(header, dict) or not isinstance(header.get("blobs"), int):
+    if not isinstance(header, dict) or type(header.get("blobs")) is not int:
         raise WireError("header is not an object with a blob count")
     if not 0 <= header["blobs"] <= MAX_BLOBS:
         raise WireError(f"blob count {header['blobs']} out of range")
