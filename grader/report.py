@@ -56,7 +56,9 @@ def render(result: ExerciseResult) -> Group:
         if details.plain:
             table.add_row(Padding(details, (0, 0, 0, 4)), "")
     if result.hidden_not_run:
-        table.add_row(Text(f"⋯ {tr('report_hidden', **result.hidden_not_run)}", style="dim"), "")
+        hidden = tr("report_hidden", count=result.hidden_not_run["checks"],
+                    points=f"{result.hidden_not_run['points']:g}")
+        table.add_row(Text(f"⋯ {hidden}", style="dim"), "")
     footer = tr("report_all_passed") if result.exit_code == 0 else tr("report_next_step")
     sandbox = tr("report_sandbox", layer=result.sandbox)
     return Group(table, Text(f"{footer}  ({sandbox})", style="dim"))

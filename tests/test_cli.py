@@ -32,6 +32,7 @@ def test_exercise_on_the_stub_reports_not_implemented_and_exits_1(run):
     result = run("exercise", "01")
     assert result.exit_code == 1, result.output
     assert "0 / 3" in result.output and "not implemented" in result.output
+    assert "1 hidden checks (2 points)" in result.output
 
 
 @pytest.mark.parametrize("name", ["01", "1", "toy", "01_toy"])
@@ -51,6 +52,7 @@ def test_json_has_the_documented_top_level(run):
 def test_zh_tw_report_speaks_traditional_chinese(run):
     result = run("exercise", "01", "--lang", "zh-TW")
     assert "尚未實作" in result.output and "玩具" in result.output
+    assert "另有 1 項隱藏檢查（2 分）" in result.output
 
 
 def test_a_correct_file_passes_with_exit_0(run, tmp_path):
