@@ -25,9 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.exercises._solutions import solution_source  # noqa: E402
-
 from grader import catalog  # noqa: E402
+from tests.exercises._solutions import solution_source  # noqa: E402
 
 
 def timed(argv: list[str], expect: tuple[int, ...], cwd: Path) -> float:
@@ -65,7 +64,7 @@ def main() -> None:
         solution = args.file
         if solution is None:
             solution = Path(scratch) / exercise.stub
-            solution.write_text(solution_source(exercise.code), encoding="utf-8")
+            solution.write_text(solution_source(), encoding="utf-8")
         runs = commands(exercise, solution.resolve())
         times: dict[str, list[float]] = {name: [] for name in runs}
         for argv, expect in runs.values():  # one warm-up each (disk cache, .pyc)

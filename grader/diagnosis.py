@@ -32,7 +32,9 @@ def _is(ratio: float, target: float) -> bool:
     return abs(ratio - target) <= RATIO_SPREAD * abs(target)
 
 
-def _factor_message(ratio: float, batch: int | None) -> Text:
+def _factor_message(ratio: float, batch: int | None, single: bool) -> Text | None:
+    """The named factors (−1, 2, ½, ±N, 1/N); any other constant only for arrays, since
+    between two single numbers there is always some ratio."""
     if _is(ratio, -1.0):
         return msg("diag_sign")
     if _is(ratio, 2.0):
@@ -45,7 +47,7 @@ def _factor_message(ratio: float, batch: int | None) -> Text:
         return msg("diag_batch_twice", n=batch)
     if batch and batch > 1 and _is(ratio, -float(batch)):
         return msg("diag_batch_sign", n=batch)
-    return msg("diag_factor", factor=f"{ratio:.4g}")
+    return None if single else msg("diag_factor", factor=f"{ratio:.4g}")
 
 
 def diagnose(yours: np.ndarray, expected: np.ndarray, batch: int | None = None) -> Text | None:
@@ -57,7 +59,7 @@ def diagnose(yours: np.ndarray, expected: np.ndarray, batch: int | None = None) 
         return msg("diag_zeros")
     ratio = _constant_ratio(yours, expected)
     if ratio is not None and not _is(ratio, 1.0):
-        return _factor_message(ratio, batch)
+        return _factor_message(ratio, batch, single=yours.size == 1)
     if (expected.ndim == 2 and expected.shape[0] == expected.shape[1] > 1
             and np.allclose(yours, expected.T, rtol=1e-6, atol=1e-12 * np.abs(expected).max())):
         return msg("diag_transposed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import warnings
 import zlib
 from pathlib import Path
 
@@ -47,8 +48,11 @@ class InProcessSubmission:
             return value
 
         def call(*args, **kwargs):
-            result = value(*args, **kwargs)
-            CALLS.record(result, f"{name}(...)")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = value(*args, **kwargs)
+            CALLS.record(result, f"{name}(...)",
+                         [f"{w.category.__name__}: {w.message}" for w in caught])
             return result
         return call
 
@@ -187,7 +191,9 @@ def title_of(item: pytest.Item, lang: str) -> str:
     for line in lines[1:]:
         if line.startswith("zh-TW:"):
             titles["zh-TW"] = line.removeprefix("zh-TW:").strip()
-    return titles.get(lang) or titles["en"]
+    title = titles.get(lang) or titles["en"]
+    callspec = getattr(item, "callspec", None)
+    return f"{title} [{callspec.id}]" if callspec is not None else title
 
 
 def points_of(item: pytest.Item) -> float:

@@ -25,9 +25,11 @@ class CallLog:
 
     def __init__(self):
         self.entries: OrderedDict[int, tuple[object, str]] = OrderedDict()
+        self.warned: list[tuple[str, str]] = []  # (call, "RuntimeWarning: ...") in call order
 
-    def record(self, result, description: str) -> None:
+    def record(self, result, description: str, warned=()) -> None:
         self.entries[id(result)] = (result, description)
+        self.warned += [(description, str(w)) for w in warned]
         while len(self.entries) > CALL_LOG_SIZE:
             self.entries.popitem(last=False)
 
@@ -118,7 +120,8 @@ class Remote:
             names = ", ".join(str(m) for m in mutated[:4])
             raise SubmissionFailure(msg("mutated", call=call, names=names), msg("hint_mutated"))
         result = sandbox.decode(reply, reply.header["ok"], self._from_handle(f"{self._name}()"))
-        self._log.record(result, call)
+        warned = reply.header.get("warnings")
+        self._log.record(result, call, warned if isinstance(warned, list) else ())
         return result
 
 

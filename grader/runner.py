@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -105,13 +106,31 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
 
 def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
     """pytest.main on the exercise's check files with only our plugin; (exit code, state)."""
+    files = exercise.test_files(hidden)
+    if not files:
+        raise GraderError(f"exercise {exercise.code} has no checks in {exercise.folder / 'tests'}")
     capture = Capture()
-    args = [*map(str, exercise.test_files(hidden)), "-c", str(GRADE_INI),
+    args = [*map(str, files), "-c", str(GRADE_INI),
             "--rootdir", str(exercise.folder), "-p", "grader.plugin", "-p", "no:cacheprovider",
             "-p", "no:terminal", "--import-mode=importlib", *extra]
-    with _isolated_pytest_environment():
+    with _isolated_pytest_environment(), _forget_modules_under(exercise.folder):
         code = pytest.main(args, plugins=[*plugins, capture])
     return code, capture.state
+
+
+@contextlib.contextmanager
+def _forget_modules_under(folder: Path):
+    """Unload the check modules a run imported: every exercise's checks are `tests.test_*`
+    to pytest (importlib mode, the exercise folder as rootdir), and pytest would reuse the
+    first exercise's modules when grading the next one in the same process."""
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - before:
+            origin = getattr(sys.modules[name], "__file__", None) or ""
+            if origin.startswith(str(folder)) or name.split(".")[0] in ("tests", "conftest"):
+                del sys.modules[name]
 
 
 def inventory(exercise: Exercise, hidden: bool = True) -> list[tuple[str, float, str]]:

@@ -190,7 +190,7 @@ class Sandbox:
                     message=error.get("message", "")),
                 "\n".join(str(line) for line in error.get("traceback", [])),
                 output=str(header.get("output", "")))
-            raise self.import_failure
+            raise ImportFailed(*self.import_failure.parts, output=self.import_failure.output)
 
     def close(self) -> None:
         if self.worker is not None:
@@ -212,7 +212,8 @@ class Sandbox:
     def request(self, header: dict, blobs: list[bytes], call: str) -> Reply:
         """Send one request and wait for its reply, restarting or reporting a dead worker."""
         if self.import_failure is not None:
-            raise self.import_failure
+            failure = self.import_failure
+            raise ImportFailed(*failure.parts, output=failure.output)
         if self.worker is None:
             self.start()
         if self._hello_pending:

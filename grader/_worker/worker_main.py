@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 
 WORKER_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, WORKER_DIR)
@@ -27,6 +28,8 @@ import wire  # noqa: E402  (the path above makes the sibling module importable)
 
 sys.path.remove(WORKER_DIR)
 import numpy as np  # noqa: E402
+
+MAX_WARNINGS = 10  # per call
 
 
 class CappedWriter(io.TextIOBase):
@@ -249,13 +252,27 @@ class Worker:
             snapshot_arrays(arg, names[i] if i < len(names) else f"argument {i + 1}", snapshots)
         for key, arg in kwargs.items():
             snapshot_arrays(arg, key, snapshots)
-        try:
-            value = target(*args, **kwargs)
-        except BaseException as exc:  # noqa: B036  (SystemExit, KeyboardInterrupt included)
-            self.send({"error": describe_error(exc, self.root)})
-            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # every call's warnings, not once per code line
+            try:
+                value = target(*args, **kwargs)
+            except BaseException as exc:  # noqa: B036  (SystemExit, KeyboardInterrupt too)
+                self.send({"error": describe_error(exc, self.root)})
+                return
+        warned = self.report_warnings(caught)
         mutated = [path for path, array, copy in snapshots if changed(array, copy)]
-        self.send_value(value, {"mutated": mutated})
+        self.send_value(value, {"mutated": mutated, "warnings": warned})
+
+    def report_warnings(self, caught) -> list[str]:
+        """Warnings as 'Category: message', also printed to the output as Python would."""
+        warned = []
+        for w in caught[:MAX_WARNINGS]:
+            text = f"{w.category.__name__}: {w.message}"
+            warned.append(text[:300])
+            where = os.path.relpath(w.filename, self.root) if w.filename.startswith(self.root) \
+                else os.path.basename(w.filename)
+            self.capture.write(f"{where}:{w.lineno}: {text}\n")
+        return warned
 
 
 def main() -> None:

@@ -1,0 +1,229 @@
+"""Exercises 01 and 02 graded by the real engine on deliberately wrong submissions, and on a
+correct one written differently from the reference.
+
+Each wrong submission is the alternative solution (_solutions.py) with one mistake appended as
+a redefinition: it must lose exactly the checks the mistake concerns, and the message must name
+the mistake. The alternative solution itself must get full marks, hidden checks included.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.conftest import by_name
+from tests.exercises._solutions import solution_source
+
+SOLUTIONS = solution_source()
+
+
+def with_mistake(override: str) -> str:
+    """The alternative solution with the functions in `override` redefined at its end."""
+    return SOLUTIONS + "\n\n" + textwrap.dedent(override)
+
+
+
+
+def lost_checks(result) -> dict[str, str]:
+    """{check name: message} of the checks that did not pass."""
+    return {name: check.message for name, check in by_name(result).items() if not check.passed}
+
+
+@pytest.mark.parametrize("exercise", ["01", "02"])
+def test_alternative_solution_gets_full_marks(grade_source, exercise):
+    result = grade_source(exercise, SOLUTIONS, hidden=True)
+    assert lost_checks(result) == {}
+    assert result.score == result.max_score > 0
+    assert {c.visibility for c in result.checks} == {"visible", "hidden"}
+
+
+# name: (the mistake, the checks it loses, words their messages contain)
+WRONG_LOSSES = {
+    "mse_grad_twice_too_large": ("""
+        def mse_grad(y_pred, y_true):
+            return 4 * (y_pred - y_true) / y_pred.size
+        """, {"test_mse_grad"}, ["2 times too large", "the derivative of mean((ŷ − y)²)"]),
+    "mse_grad_without_1_over_n": ("""
+        def mse_grad(y_pred, y_true):
+            return 2 * (y_pred - y_true)
+        """, {"test_mse_grad"}, ["N = 24 times too large", "divide by the batch size"]),
+    "mse_sum_instead_of_mean": ("""
+        def mse(y_pred, y_true):
+            return float(np.sum((y_pred - y_true) ** 2))
+        """, {"test_mse"}, ["N = 7 times too large", "mse is a mean over all elements"]),
+    "half_sse_as_a_mean": ("""
+        def half_sse(y_pred, y_true):
+            return float(0.5 * np.mean((y_pred - y_true) ** 2))
+        """, {"test_half_sse"}, ["N = 7 times too small", "a sum, not a mean"]),
+    "mse_reduced_over_axis_0": ("""
+        def mse(y_pred, y_true):
+            return np.mean((y_pred - y_true) ** 2, axis=0)
+        """, {"test_mse", "test_losses_return_one_number"},
+        ["returned an array of shape (3,); expected a single number",
+         "returned an array of shape (1,), not one number"]),
+    "binary_cross_entropy_not_clipped": ("""
+        def binary_cross_entropy(p, y):
+            return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        """, {"test_cross_entropies_finite_at_0_and_1"},
+        ["returned nan", "where a finite value was expected", "np.clip(p, EPS, 1 - EPS)"]),
+    "categorical_cross_entropy_grad_not_clipped": ("""
+        def categorical_cross_entropy_grad(p, y_onehot):
+            return -y_onehot / p / p.shape[0]
+        """, {"test_cross_entropies_finite_at_0_and_1"},
+        ["where a finite value was expected", "clip probabilities"]),
+    "softmax_cross_entropy_without_max_shift": ("""
+        def softmax_cross_entropy(logits, labels):
+            e = np.exp(logits)
+            s = e / e.sum(axis=1, keepdims=True)
+            rows = np.arange(len(labels))
+            dlogits = s.copy()
+            dlogits[rows, labels] -= 1
+            return float(-np.mean(np.log(s[rows, labels]))), dlogits / len(labels)
+        """, {"test_softmax_cross_entropy_stable"},
+        ["returned inf", "subtract each row's maximum m before exp"]),
+    "softmax_cross_entropy_log_of_clipped_softmax": ("""
+        def softmax_cross_entropy(logits, labels):
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            s = e / e.sum(axis=1, keepdims=True)
+            rows = np.arange(len(labels))
+            dlogits = s.copy()
+            dlogits[rows, labels] -= 1
+            loss = -np.mean(np.log(np.clip(s[rows, labels], EPS, 1)))
+            return float(loss), dlogits / len(labels)
+        """, {"test_softmax_cross_entropy_stable"},
+        ["returned 16.1181, expected 1000", "never take the log of a softmax"]),
+    "mse_grad_mutates_its_input": ("""
+        def mse_grad(y_pred, y_true):
+            y_pred -= y_true
+            return 2 * y_pred / y_pred.size
+        """, {"test_mse_grad", "test_inputs_not_modified"},
+        ["changed its input y_pred in place", "must not modify its arguments"]),
+    "binary_cross_entropy_clips_in_place": ("""
+        def binary_cross_entropy(p, y):
+            p[p < EPS] = EPS
+            p[p > 1 - EPS] = 1 - EPS
+            return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        """, {"test_cross_entropies_finite_at_0_and_1", "test_inputs_not_modified"},
+        ["changed its input p in place"]),
+    "mse_grad_returns_a_list": ("""
+        def mse_grad(y_pred, y_true):
+            return (2 * (y_pred - y_true) / y_pred.size).tolist()
+        """, {"test_mse_grad"}, ["returned a list; expected a NumPy array"]),
+    "hinge_grad_active_at_the_margin": ("""
+        def hinge_grad(scores, y):
+            return np.where(1 - y * scores >= 0, -y, 0.0) / y.size
+        """, set(), []),  # visible checks stay away from the kink: see the hidden case
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_LOSSES))
+def test_wrong_losses_lose_exactly_their_checks(grade_source, case):
+    mistake, lost, words = WRONG_LOSSES[case]
+    result = grade_source("01", with_mistake(mistake))
+    failed = lost_checks(result)
+    assert set(failed) == lost, failed
+    assert all(check.outcome == "failed" for check in result.checks if not check.passed)
+    text = "\n".join(failed.values())
+    for word in words:
+        assert word in text, text
+    assert result.exit_code == (1 if lost else 0)
+
+
+WRONG_ACTIVATIONS = {
+    "sigmoid_without_care": ("""
+        def sigmoid_forward(x):
+            out = 1 / (1 + np.exp(-x))
+            return out, (out,)
+        """, {"test_sigmoid_stable"},
+        ["RuntimeWarning: overflow encountered in exp", "np.exp(-np.abs(x))"]),
+    "softmax_without_max_shift": ("""
+        def softmax_forward(x):
+            e = np.exp(x)
+            out = e / e.sum(axis=-1, keepdims=True)
+            return out, (out,)
+        """, {"test_softmax_stable"},
+        ["returned nan", "softmax_forward(x (1, 3))", "subtract the row maximum"]),
+    "relu_backward_returns_dout": ("""
+        def relu_backward(dout, cache):
+            return dout
+        """, {"test_relu_backward"},
+        ["disagrees with central differences", "numerical 0", "multiply dout by the mask"]),
+    "softmax_backward_only_the_diagonal": ("""
+        def softmax_backward(dout, cache):
+            (s,) = cache
+            return dout * s * (1 - s)
+        """, {"test_softmax_backward"},
+        ["disagrees with central differences", "softmax is not element-wise"]),
+    "tanh_backward_forgets_dout": ("""
+        def tanh_backward(dout, cache):
+            (out,) = cache
+            return 1 - out ** 2
+        """, {"test_tanh_backward"}, ["disagrees with central differences"]),
+    "relu_forward_mutates_x": ("""
+        def relu_forward(x):
+            x[x < 0] = 0
+            return x, (x > 0,)
+        """, {"test_relu_forward", "test_relu_backward", "test_inputs_not_modified"},
+        ["relu_forward(x (7,)) changed its input x in place"]),
+    "relu_forward_returns_a_list": ("""
+        def relu_forward(x):
+            return np.maximum(x, 0).tolist(), (x > 0,)
+        """, {"test_relu_forward"}, ["relu_forward(x (7,)) returned a list"]),
+    "sigmoid_forward_without_cache": ("""
+        def sigmoid_forward(x):
+            return 0.5 * (1 + np.tanh(0.5 * x))
+        """, {"test_sigmoid_forward", "test_sigmoid_backward", "test_sigmoid_stable",
+              "test_inputs_not_modified"}, ["expected a pair (out, cache)"]),
+    "elu_exp_overflows_in_the_unused_branch": ("""
+        def elu_forward(x, alpha=1.0):
+            out = np.where(x > 0, x, alpha * np.expm1(x))
+            return out, (x, out, alpha)
+        """, {"test_tanh_and_elu_at_large_inputs"},
+        ["elu_forward(x (6,)) warned: RuntimeWarning: overflow", "np.minimum(x, 0)"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_ACTIVATIONS))
+def test_wrong_activations_lose_exactly_their_checks(grade_source, case):
+    mistake, lost, words = WRONG_ACTIVATIONS[case]
+    result = grade_source("02", with_mistake(mistake))
+    failed = lost_checks(result)
+    assert set(failed) == lost, failed
+    text = "\n".join(failed.values())
+    for word in words:
+        assert word in text, text
+
+
+# Mistakes only the hidden checks find: (exercise, the mistake, the hidden checks it loses)
+HIDDEN_ONLY = {
+    "bce_adds_eps_instead_of_clipping": ("01", """
+        def binary_cross_entropy(p, y):
+            return float(-np.mean(y * np.log(p + EPS) + (1 - y) * np.log(1 - p + EPS)))
+        """, {"test_probabilities_near_eps"}),
+    "hinge_grad_active_at_the_margin": ("01", WRONG_LOSSES["hinge_grad_active_at_the_margin"][0],
+                                        {"test_gradients_at_the_kinks"}),
+    "leaky_relu_backward_ignores_alpha": ("02", """
+        def leaky_relu_backward(dout, cache):
+            (slope,) = cache
+            return np.where(slope == 1.0, dout, 0.01 * dout)
+        """, {"test_other_alphas", "test_derivative_at_zero"}),
+    "elu_with_exp_minus_1": ("02", """
+        def elu_forward(x, alpha=1.0):
+            out = np.where(x > 0, x, alpha * (np.exp(np.minimum(x, 0)) - 1))
+            return out, (x, out, alpha)
+        """, {"test_elu_precision_near_zero"}),
+    "relu_backward_active_at_zero": ("02", """
+        def relu_forward(x):
+            return np.maximum(x, 0), (x >= 0,)
+        """, {"test_derivative_at_zero"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN_ONLY))
+def test_mistakes_only_hidden_checks_find(grade_source, case):
+    exercise, mistake, lost = HIDDEN_ONLY[case]
+    result = grade_source(exercise, with_mistake(mistake), hidden=True)
+    failed = lost_checks(result)
+    assert set(failed) == lost, failed
+    assert all(check.visibility == "hidden" for check in result.checks if not check.passed)
