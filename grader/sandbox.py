@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from grader.i18n import msg
 
 WORKER_SCRIPT = Path(__file__).parent / "_worker" / "worker_main.py"
 POSIX = os.name == "posix"
+READ_CHUNK = 1 << 20  # bytes read from the worker's pipe at a time
 BLOCKED_IMPORTS = ("grader", "reference")  # the grader's packages are not the student's tools
 
 
@@ -73,15 +76,22 @@ def worker_environment(home: str) -> dict:
 
 
 class WorkerProcess:
-    """One running worker: the process, a reader thread and a queue of its frames."""
+    """One running worker and the frames it sends.
+
+    On POSIX the trusted side reads the pipe itself with select() and a deadline, so a
+    worker that stops in the middle of a frame still times out; elsewhere a reader thread
+    feeds a queue (slower to wake, but Windows pipes cannot be select()ed).
+    """
 
     def __init__(self, argv: list[str], workdir: str, env: dict):
         flags = {"start_new_session": True} if POSIX else {
             "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, cwd=workdir, env=env, **flags)
-        self.frames: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.buffer = bytearray()
+        if not POSIX:
+            self.frames: queue.Queue = queue.Queue()
+            threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         while True:
@@ -102,11 +112,31 @@ class WorkerProcess:
             return False
 
     def receive(self, timeout: float):
-        """The next frame, EOFError / WireError if the worker died or misbehaved, or None."""
-        try:
-            return self.frames.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        """The next frame, EOFError / WireError if the worker died or misbehaved, or None
+        if nothing complete arrived within `timeout` seconds."""
+        if not POSIX:
+            try:
+                return self.frames.get(timeout=timeout)
+            except queue.Empty:
+                return None
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdout.fileno()
+        while True:
+            try:
+                frame = wire.parse_frame(self.buffer)
+            except wire.WireError as exc:
+                return exc
+            if frame is not None:
+                header, blobs, used = frame
+                del self.buffer[:used]
+                return header, blobs
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, READ_CHUNK)
+            if not chunk:
+                return EOFError()
+            self.buffer += chunk
 
     def kill(self) -> None:
         """Kill the worker's whole process group (children included) and reap it."""

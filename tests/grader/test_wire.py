@@ -323,3 +323,35 @@ def test_too_deep_nesting_is_a_wire_error():
 def test_handle_tag_goes_to_from_handle():
     tag = {"t": "handle", "id": 3, "gen": 1, "type": "Adam", "callable": False, "params": []}
     assert wire.decode([tag], [], lambda t: ("local", t["id"])) == [("local", 3)]
+
+
+# --- the fast .npy reader --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("array", [
+    np.asfortranarray(np.arange(12.0).reshape(3, 4)),
+    np.arange(6, dtype=">i4").reshape(2, 3),
+    np.array(True),
+    np.zeros((0, 3), dtype=np.uint8),
+    np.arange(5, dtype=np.float32),
+], ids=["fortran", "big-endian", "0-d bool", "empty", "float32"])
+def test_fast_reader_matches_np_load(array):
+    blob = wire.array_to_bytes(array)
+    assert wire._fast_npy(blob) is not None
+    back = wire.array_from_bytes(blob)
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert np.array_equal(back, array) and back.flags.writeable
+
+
+def test_fast_reader_refuses_data_of_the_wrong_length():
+    blob = wire.array_to_bytes(np.arange(6.0))
+    with pytest.raises(wire.WireError, match="does not fit"):
+        wire.array_from_bytes(blob[:-8])
+
+
+def test_object_header_is_never_read_by_the_fast_path():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()]), allow_pickle=True)
+    assert wire._fast_npy(buffer.getvalue()) is None
+    with pytest.raises(wire.WireError):
+        wire.array_from_bytes(buffer.getvalue())
