@@ -26,7 +26,7 @@ def _points(value: float) -> str:
 
 def _details(check: CheckResult) -> Text:
     text = Text()
-    if check.message and check.outcome != "passed":
+    if check.message and check.outcome not in ("passed", "not_implemented"):  # tag says it
         text.append(check.message, style="default")
     if check.stdout and check.outcome != "passed":
         lines = check.stdout.rstrip("\n").splitlines()
