@@ -25,8 +25,8 @@ from grader.remote import CALLS
 
 points = pytest.mark.points
 
-__all__ = ["assert_close", "fail", "gradcheck", "hint", "numerical_gradient", "points", "tip",
-           "warnings_during"]
+__all__ = ["agrees", "assert_close", "fail", "gradcheck", "gradient_check", "hint",
+           "numerical_gradient", "pair", "points", "tip", "warnings_during"]
 
 
 def tip(en: str, zh_tw: str) -> Text:
@@ -48,3 +48,39 @@ def warnings_during(action: Callable[[], object]) -> tuple[object, list[str]]:
     start = len(CALLS.warned)
     result = action()
     return result, [warning for _, warning in CALLS.warned[start:]]
+
+
+def agrees(action: Callable[[], object], expected, **options) -> bool:
+    """Whether action() (a call of the student's code) matches `expected` per assert_close;
+    a wrong value, an error or "not implemented yet" are all False."""
+    try:
+        assert_close(action(), expected, **options)
+    except AssertionError:  # SubmissionFailure included
+        return False
+    return True
+
+
+def gradient_check(forward: Callable, analytic, x, *, forward_is_right: bool, expected,
+                   dout=None, batch: int | None = None, name: str = "gradient",
+                   hint: Text | None = None) -> None:
+    """Judge a gradient by central differences of the student's own `forward` when that
+    forward is right at x (see `agrees`), else against the reference gradient `expected`.
+
+    So a wrong or unwritten forward never costs its correct gradient a second time, and a
+    right forward with a wrong gradient gets gradcheck's diagnosis.
+    """
+    if forward_is_right:
+        gradcheck(forward, analytic, x, dout=dout, batch=batch, name=name, hint=hint)
+    else:
+        assert_close(analytic, expected, batch=batch, hint=hint)
+
+
+def pair(result, names: tuple[str, str] = ("out", "cache"), what: str | None = None) -> tuple:
+    """`result` as a pair, e.g. (out, cache) of a forward, or a failure saying what came back."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        return tuple(result)
+    what = what or CALLS.describe(result) or "the function"
+    kind = f"{type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) \
+        else type(result).__name__
+    fail(f"{what} returned a {kind}; expected a pair ({', '.join(names)})",
+         f"{what} 回傳了 {kind}；應該回傳一對 ({', '.join(names)})")
