@@ -1,0 +1,110 @@
+"""The untrusted worker driven directly: handles, warnings, output, mutation, restarts."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from grader.failures import CallTimedOut, SubmissionFailure, WorkerCrashed
+from grader.remote import Remote, Submission
+from grader.sandbox import Limits, Sandbox
+
+SOURCE = """
+import numpy as np
+
+SCALE = 3
+
+class Adder:
+    def __init__(self, start):
+        self.total = start
+    def add(self, k):
+        self.total += k
+        return self.total
+
+def make(start):
+    return Adder(start)
+
+def overflow(x):
+    return np.exp(x)
+
+def chatty(x):
+    print("seen", x.shape)
+    return x + 1
+
+def mutate_nested(pair):
+    pair[1][0] = 99.0
+    return 0.0
+
+def spin():
+    while True:
+        pass
+
+def echo(value):
+    return value
+"""
+
+
+@pytest.fixture
+def student(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(textwrap.dedent(SOURCE))
+    sandbox = Sandbox(path, "student", Limits(call_timeout=1.0))
+    yield Submission(sandbox)
+    sandbox.close()
+
+
+def test_objects_stay_in_the_worker_and_answer_method_calls(student):
+    adder = student.make(5)
+    assert isinstance(adder, Remote)
+    assert adder.add(2) == 7 and adder.add(3) == 10
+    assert adder.total == 10  # attribute reads come back as data
+    assert student.SCALE == 3
+
+
+@pytest.mark.parametrize("value", [
+    (1, 2.5, "text", None, True),
+    {"a": [1, 2], "b": (3.0,)},
+    np.arange(6, dtype=np.int32).reshape(2, 3),
+])
+def test_plain_data_round_trips_through_the_student(student, value):
+    back = student.echo(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and np.array_equal(back, value)
+    else:
+        assert back == value
+
+
+def test_every_call_reports_its_warnings_not_only_the_first(student):
+    from grader.checks import warnings_during
+
+    for _ in range(2):
+        _, warned = warnings_during(lambda: student.overflow(np.array([1000.0])))
+        assert warned == ["RuntimeWarning: overflow encountered in exp"]
+
+
+def test_output_is_captured_per_call(student):
+    student.chatty(np.zeros((2, 3)))
+    assert student._sandbox.captured[-1] == "seen (2, 3)\n"
+
+
+def test_mutating_a_nested_array_is_reported(student):
+    with pytest.raises(SubmissionFailure, match=r"changed its input pair\[1\]"):
+        student.mutate_nested([np.zeros(2), np.zeros(2)])
+
+
+def test_a_timeout_kills_the_worker_and_its_objects_are_gone(student):
+    adder = student.make(1)
+    with pytest.raises(CallTimedOut):
+        student.spin()
+    with pytest.raises(WorkerCrashed, match="lost"):
+        adder.add(1)
+    assert student.make(1).add(1) == 2  # a new worker serves the next call
+
+
+def test_checks_can_only_send_data(student):
+    from grader.failures import GraderError
+
+    with pytest.raises(GraderError, match="checks send data"):
+        student.echo(object())
