@@ -68,7 +68,7 @@ def list_exercises(lang: str | None) -> None:
 @main.command("exercise")
 @click.argument("name")
 @click.option("--file", "path", type=click.Path(path_type=Path),
-              help="the file to grade (default: the stub in the exercise folder)")
+              help="the .py file or .ipynb notebook to grade (default: the exercise's stub)")
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES),
               help="en or zh-TW (default: from the locale, else English)")

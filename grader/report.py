@@ -49,6 +49,8 @@ def render(result: ExerciseResult) -> Group:
     heading = Text(tr("report_heading", code=result.exercise, title=result.title), style="bold")
     table.add_row(heading, Text(f"{_points(result.score)} / {_points(result.max_score)}",
                                 style="bold"))
+    for note in result.notes:
+        table.add_row(Text(f"· {note}", style="dim"), "")
     for check in result.checks:
         table.add_row(_status(check), f"{_points(check.points_earned)} / "
                                       f"{_points(check.points_possible)}")

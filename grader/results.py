@@ -44,6 +44,7 @@ class ExerciseResult:
     started_at: str  # ISO 8601, UTC
     finished_at: str
     hidden_not_run: dict = field(default_factory=dict)  # {"checks": n, "points": p}
+    notes: tuple[str, ...] = ()  # about the submission as a whole (a notebook's skipped code)
 
     @property
     def score(self) -> float:

@@ -12,12 +12,13 @@ import contextlib
 import hashlib
 import os
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from grader import __version__, i18n
+from grader import __version__, i18n, notebook
 from grader.catalog import Exercise
 from grader.failures import GraderError
 from grader.plugin import STATE, Prestarted
@@ -69,8 +70,21 @@ def _now() -> str:
 def _check_submission(path: Path) -> None:
     if not path.is_file():
         raise GraderError(f"no such file: {path}")
-    if path.suffix != ".py":
-        raise GraderError(f"{path.name}: grade a Python file (.py)")
+    if path.suffix not in (".py", ".ipynb"):
+        raise GraderError(f"{path.name}: grade a Python file (.py) or a notebook (.ipynb)")
+
+
+@contextlib.contextmanager
+def _as_python_file(path: Path):
+    """(a .py file to grade, notes for the student): a notebook becomes its definitions."""
+    if path.suffix != ".ipynb":
+        yield path, ()
+        return
+    extracted = notebook.extract(path)
+    with tempfile.TemporaryDirectory(prefix="grade-notebook-") as folder:
+        module = Path(folder) / f"{path.stem}.py"
+        module.write_text(extracted.source, encoding="utf-8")
+        yield module, tuple(note.render() for note in extracted.notes)
 
 
 def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en",
@@ -84,15 +98,17 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
     started = _now()
     i18n.set_language(lang)
     blocked = () if trust_reference else BLOCKED_IMPORTS
-    sandbox = Sandbox(path, exercise.module, exercise.limits, blocked)
-    sandbox.start()
-    args = ["--submission", str(path), "--grader-lang", lang, "--grader-seed", str(seed)]
-    if trust_reference:
-        args.append("--allow-reference-import")
-    try:
-        code, state = _run_pytest(exercise, hidden, args, Prestarted({exercise.folder: sandbox}))
-    finally:
-        sandbox.close()
+    with _as_python_file(path) as (module, notes):
+        sandbox = Sandbox(module, exercise.module, exercise.limits, blocked)
+        sandbox.start()
+        args = ["--submission", str(module), "--grader-lang", lang, "--grader-seed", str(seed)]
+        if trust_reference:
+            args.append("--allow-reference-import")
+        try:
+            code, state = _run_pytest(exercise, hidden, args,
+                                      Prestarted({exercise.folder: sandbox}))
+        finally:
+            sandbox.close()
     checks = list(state.results) if state else []
     if state and state.collection_errors:
         checks.append(_collection_error(state.collection_errors))
@@ -106,7 +122,7 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
         exercise=exercise.code, slug=exercise.slug, title=exercise.title_in(lang),
         submission_id=submission_id(path), submission=str(path), checks=tuple(checks),
         lang=lang, sandbox=sandbox.layer, grader_version=__version__, started_at=started,
-        finished_at=_now(), hidden_not_run=hidden_not_run)
+        finished_at=_now(), hidden_not_run=hidden_not_run, notes=notes)
 
 
 def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
