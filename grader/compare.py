@@ -15,7 +15,7 @@ import numpy as np
 from grader.diagnosis import diagnose, format_index, worst_index
 from grader.failures import SubmissionFailure
 from grader.i18n import Text, msg
-from grader.remote import CALLS
+from grader.remote import CALLS, Remote
 
 RTOL = 1e-6  # equivalent float64 formulations agree to ~1e-12; clip vs +eps differs by ~1e-7
 TINY = 1e-12  # the smallest expected magnitude a tolerance is scaled to
@@ -23,6 +23,13 @@ TINY = 1e-12  # the smallest expected magnitude a tolerance is scaled to
 
 def _fail(*parts, hint: Text | None = None):
     raise SubmissionFailure(*parts, hint or "") from None
+
+
+def kind_of(value) -> str:
+    """The student's type name, also for an object that stayed in the worker."""
+    if isinstance(value, Remote):
+        return str(value._tag.get("type", "object"))
+    return type(value).__name__
 
 
 def _as_number(value, what: str, hint) -> float:
@@ -36,17 +43,16 @@ def _as_number(value, what: str, hint) -> float:
     if isinstance(value, np.ndarray):
         _fail(msg("expected_number_got_array", what=what, shape=value.shape),
               msg("hint_reduce"), hint=hint)
-    _fail(msg("expected_number_got", what=what, got=type(value).__name__), hint=hint)
+    _fail(msg("expected_number_got", what=what, got=kind_of(value)), hint=hint)
 
 
 def as_array(value, expected: np.ndarray, what: str, hint=None) -> np.ndarray:
     """`value` as a float array of `expected`'s shape, or a failure saying why not."""
     if isinstance(value, (list, tuple)):
-        _fail(msg("expected_array_got", what=what, got=type(value).__name__),
+        _fail(msg("expected_array_got", what=what, got=kind_of(value)),
               msg("hint_np_array"), hint=hint)
     if not isinstance(value, np.ndarray):
-        _fail(msg("expected_array_got", what=what, got=type(value).__name__),
-              hint=hint)
+        _fail(msg("expected_array_got", what=what, got=kind_of(value)), hint=hint)
     if value.shape != expected.shape:
         parts = [msg("wrong_shape", what=what, shape=value.shape, expected=expected.shape)]
         if value.shape == expected.shape[::-1]:

@@ -131,3 +131,10 @@ def test_the_untouched_stub_scores_zero_as_not_implemented(toy, grade_source):
     result = grade_source(toy, (toy.stub_path).read_text())
     assert [c.outcome for c in result.checks] == ["not_implemented"] * 3
     assert result.score == 0 and result.exit_code == 1
+
+
+def test_returning_a_generator_says_what_came_back(toy, grade_source):
+    source = "def double(x):\n    return (2 * v for v in x)\n"
+    check = by_name(grade_source(toy, source + CORRECT_REST))["test_double"]
+    assert check.outcome == "failed"
+    assert "returned a generator; expected a NumPy array" in check.message
