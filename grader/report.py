@@ -51,9 +51,14 @@ def render(result: ExerciseResult) -> Group:
                                 style="bold"))
     for note in result.notes:
         table.add_row(Text(f"· {note}", style="dim"), "")
+    import_error_shown = False
     for check in result.checks:
         table.add_row(_status(check), f"{_points(check.points_earned)} / "
                                       f"{_points(check.points_possible)}")
+        if check.outcome == "import_error":  # one cause for every check: say it once
+            if import_error_shown:
+                continue
+            import_error_shown = True
         details = _details(check)
         if details.plain:
             table.add_row(Padding(details, (0, 0, 0, 4)), "")

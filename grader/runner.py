@@ -99,7 +99,8 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
     i18n.set_language(lang)
     blocked = () if trust_reference else BLOCKED_IMPORTS
     with _as_python_file(path) as (module, notes):
-        sandbox = Sandbox(module, exercise.module, exercise.limits, blocked)
+        sandbox = Sandbox(module, exercise.module, exercise.limits, blocked,
+                          display_name=path.name)
         sandbox.start()
         args = ["--submission", str(module), "--grader-lang", lang, "--grader-seed", str(seed)]
         if trust_reference:

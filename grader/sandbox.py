@@ -176,8 +176,10 @@ class Sandbox:
     layer = "process + resource limits" if POSIX else "process (timeouts only)"
 
     def __init__(self, source: Path, module: str, limits: Limits = Limits(),
-                 blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS):
+                 blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS,
+                 display_name: str | None = None):
         self.source, self.module, self.limits = Path(source), module, limits
+        self.display_name = display_name or self.source.name  # in tracebacks and messages
         self.blocked_imports = blocked_imports
         self.workdir = tempfile.mkdtemp(prefix="grade-")
         self.home = os.path.join(self.workdir, "home")
@@ -195,6 +197,7 @@ class Sandbox:
         """Start a worker (non-blocking: the hello is awaited by the first request)."""
         self.generation += 1
         config = {"workdir": self.submission_dir, "file": f"{self.module}.py",
+                  "display_name": self.display_name,
                   "module": self.module, "generation": self.generation,
                   "blocked_imports": list(self.blocked_imports),
                   "limits": self.limits.for_worker(), "output_chars": self.limits.output_chars}
@@ -216,7 +219,7 @@ class Sandbox:
         error = header.get("import_error")
         if isinstance(error, dict):
             self.import_failure = ImportFailed(
-                msg("import_failed", file=self.source.name, type=error.get("type", "?"),
+                msg("import_failed", file=self.display_name, type=error.get("type", "?"),
                     message=error.get("message", "")),
                 "\n".join(str(line) for line in error.get("traceback", [])),
                 output=str(header.get("output", "")))

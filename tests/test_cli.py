@@ -78,3 +78,13 @@ def test_selfcheck_passes_on_the_toy_exercise(run):
     result = run("selfcheck")
     assert result.exit_code == 0, result.output
     assert "ok" in result.output
+
+
+def test_an_import_error_is_explained_once_with_the_students_file_name(run, tmp_path):
+    path = tmp_path / "my_toy.py"
+    path.write_text("def double(x:\n")
+    result = run("exercise", "01", "--file", str(path))
+    assert result.exit_code == 1
+    assert result.output.count("could not be imported") == 1
+    assert "my_toy.py could not be imported: SyntaxError" in result.output
+    assert result.output.count("[import error]") == 3

@@ -98,12 +98,16 @@ def apply_limits(limits: dict) -> None:
                 pass  # a hard limit already lower than ours: keep the lower one
 
 
+DISPLAY_NAMES: dict[str, str] = {}  # the copy's file name -> the name the student knows
+
+
 def student_traceback(exc: BaseException, root: str) -> list[str]:
     """The frames of the traceback that are in the student's files, formatted."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
     lines = []
     for frame in frames[-6:]:
-        lines.append(f'File "{os.path.relpath(frame.filename, root)}", line {frame.lineno}, '
+        name = os.path.relpath(frame.filename, root)
+        lines.append(f'File "{DISPLAY_NAMES.get(name, name)}", line {frame.lineno}, '
                      f"in {frame.name}")
         if frame.line:
             lines.append(f"    {frame.line}")
@@ -116,7 +120,8 @@ def describe_error(exc: BaseException, root: str, kind: str | None = None) -> di
             type(exc), "exception")
     message = str(exc)
     if isinstance(exc, SyntaxError):
-        message = f"{exc.msg} ({os.path.basename(exc.filename or '?')}, line {exc.lineno})"
+        name = os.path.basename(exc.filename or "?")
+        message = f"{exc.msg} ({DISPLAY_NAMES.get(name, name)}, line {exc.lineno})"
         if exc.text:
             message += f"\n    {exc.text.rstrip()}"
     return {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
@@ -288,6 +293,7 @@ def main() -> None:
     config = json.loads(sys.argv[1])
     proto_in, proto_out = take_protocol_streams()
     worker = Worker(config, proto_in, proto_out)
+    DISPLAY_NAMES[config["file"]] = config.get("display_name", config["file"])
     sys.stdout = sys.stderr = worker.capture
     sys.meta_path.insert(0, ImportBlocker(config["blocked_imports"]))
     os.chdir(worker.root)
