@@ -68,6 +68,7 @@ class ExerciseResult:
     def to_json(self) -> dict:
         data = asdict(self)
         checks = data.pop("checks")
+        data["notes"] = list(self.notes)
         tests = [{**c, "name": c["title"], "score": c["points_earned"],
                   "max_score": c["points_possible"],
                   "status": "passed" if c["outcome"] == "passed" else "failed",

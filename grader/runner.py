@@ -140,19 +140,27 @@ def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
     return code, capture.state
 
 
+CHECK_PACKAGES = ("tests", "conftest")  # the names pytest gives an exercise's check files
+
+
 @contextlib.contextmanager
 def _forget_modules_under(folder: Path):
-    """Unload the check modules a run imported: every exercise's checks are `tests.test_*`
-    to pytest (importlib mode, the exercise folder as rootdir), and pytest would reuse the
-    first exercise's modules when grading the next one in the same process."""
+    """Unload the check modules a run imported: every exercise's checks (and its
+    tests/conftest.py) are `tests.*` to pytest (importlib mode, the exercise folder as
+    rootdir), and pytest would reuse modules already loaded under those names: the first
+    exercise's when grading the next one, or the caller's own tests/conftest.py. The caller's
+    are set aside during the run and put back afterwards."""
+    caller = {name: sys.modules.pop(name) for name in list(sys.modules)
+              if name.split(".")[0] in CHECK_PACKAGES}
     before = set(sys.modules)
     try:
         yield
     finally:
         for name in set(sys.modules) - before:
             origin = getattr(sys.modules[name], "__file__", None) or ""
-            if origin.startswith(str(folder)) or name.split(".")[0] in ("tests", "conftest"):
+            if origin.startswith(str(folder)) or name.split(".")[0] in CHECK_PACKAGES:
                 del sys.modules[name]
+        sys.modules.update(caller)
 
 
 def inventory(exercise: Exercise, hidden: bool = True) -> list[tuple[str, float, str]]:

@@ -9,20 +9,17 @@ cross-entropies, where a central difference does not measure the derivative.
 """
 
 import numpy as np
+import pytest
 
-from grader.checks import assert_close, fail, gradcheck, hint, points, tip, warnings_during
+from grader.checks import fail, gradcheck, points, tip, warnings_during
 
 ELEMENTWISE_SHAPES = ((7,), (16, 3))  # a 1-D vector and an (N, D) batch
 CLASS_SHAPES = ((8, 5), (1, 10))  # (N, C): a batch and a single sample of ten classes
 GRAD_SHAPE = (6, 4)  # 24 coordinates, all checked: two calls to the worker each
-KINK_GAP = 0.1  # |distance to a kink| >= this, far beyond the step h = 1e-5 of gradcheck
-P_MIN, P_MAX = 0.05, 0.95  # probabilities for values and gradients, well inside [EPS, 1 - EPS]
 EXTREME_LOGIT = 1e4  # exp(1e4) overflows float64 (largest exponent about 709)
+CLASS_LOSSES = ("categorical_cross_entropy", "sparse_categorical_cross_entropy")
 
-
-
-
-ELEMENTWISE_HINT = {
+LOSS_HINT = {
     "mse": tip("mse is a mean over all elements: np.mean((y_pred - y_true) ** 2)",
                "mse 是對所有元素取平均：np.mean((y_pred - y_true) ** 2)"),
     "half_sse": tip("half_sse is a sum, not a mean: ½ Σ (ŷ − y)², no division by the size",
@@ -34,6 +31,12 @@ ELEMENTWISE_HINT = {
         "BCE = −mean(y log p̃ + (1 − y) log(1 − p̃))，p̃ = np.clip(p, EPS, 1 − EPS)，用自然對數"),
     "hinge": tip("the labels are −1 or +1: mean(max(0, 1 − y · s))",
                  "標籤是 −1 或 +1：mean(max(0, 1 − y · s))"),
+    "categorical_cross_entropy": tip(
+        "sum over the classes, mean over the batch: divide by N = p.shape[0], not by p.size",
+        "對類別加總、對批次取平均：除以 N = p.shape[0]，不是 p.size"),
+    "sparse_categorical_cross_entropy": tip(
+        "labels are integers: p[np.arange(N), labels] picks each row's true class",
+        "labels 是整數：p[np.arange(N), labels] 會取出每一列正確類別的機率"),
 }
 GRADIENT_HINT = {
     "mse": tip("the derivative of mean((ŷ − y)²) is 2(ŷ − y)/M with M = y_pred.size: "
@@ -54,11 +57,6 @@ GRADIENT_HINT = {
         "zeros of shape (N, C), and −1/(N · p̃) at each row's true class",
         "形狀 (N, C) 的零矩陣，只有每一列的正確類別是 −1/(N · p̃)"),
 }
-CLASS_HINT = tip("sum over the classes, mean over the batch: divide by N = p.shape[0], "
-                 "not by p.size",
-                 "對類別加總、對批次取平均：除以 N = p.shape[0]，不是 p.size")
-SPARSE_HINT = tip("labels are integers: p[np.arange(N), labels] picks each row's true class",
-                  "labels 是整數：p[np.arange(N), labels] 會取出每一列正確類別的機率")
 FUSED_HINT = tip("loss = mean(logsumexp(z) − z[n, label]); dlogits = (softmax(z) − onehot) / N",
                  "loss = mean(logsumexp(z) − z[n, label])；dlogits = (softmax(z) − onehot) / N")
 CLIP_HINT = tip("clip with np.clip(p, EPS, 1 - EPS) before the log, and use the clipped p in "
@@ -69,256 +67,193 @@ LOGSUMEXP_HINT = tip("subtract each row's maximum m before exp: logsumexp(z) = m
                      "在 exp 之前先減去每一列的最大值 m：logsumexp(z) = m + log Σ exp(z − m)；"
                      "不要對 softmax 的結果取 log")
 
-FUSED_LOSS = hint("the loss of softmax_cross_entropy", "softmax_cross_entropy 的損失")
-FUSED_DLOGITS = hint("dlogits of softmax_cross_entropy", "softmax_cross_entropy 的 dlogits")
-
-
-# --- inputs --------------------------------------------------------------------------------
-
-
-def _away_from_zero(rng, shape) -> np.ndarray:
-    """Random values with |v| in [KINK_GAP, 1.5] and random signs."""
-    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(KINK_GAP, 1.5, size=shape)
-
-
-def _probabilities(rng, N: int, C: int) -> np.ndarray:
-    """(N, C) rows that sum to 1, as a softmax outputs them, none tiny (about 0.05 or more)."""
-    z = rng.normal(scale=0.5, size=(N, C))
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _elementwise_inputs(rng, name: str, shape) -> tuple[np.ndarray, np.ndarray]:
-    """(prediction, target) for an element-wise loss, away from its kinks and clipped region."""
-    if name == "binary_cross_entropy":
-        return rng.uniform(P_MIN, P_MAX, size=shape), rng.integers(0, 2, size=shape) * 1.0
-    if name == "hinge":
-        y = rng.choice([-1.0, 1.0], size=shape)
-        return y * (1.0 - _away_from_zero(rng, shape)), y  # 1 - y·s = ±[0.1, 1.5]
-    y_true = rng.normal(size=shape)
-    return y_true + _away_from_zero(rng, shape), y_true
-
-
-def _class_inputs(rng, N: int, C: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(p, one-hot targets, integer labels) of a batch of N samples and C classes."""
-    labels = rng.integers(0, C, size=N)
-    return _probabilities(rng, N, C), np.eye(C)[labels], labels
-
 
 # --- judging -------------------------------------------------------------------------------
 
 
+def _random_batch(inputs, name: str, shape) -> tuple[np.ndarray, np.ndarray, int]:
+    """(x, target, batch) for the loss `name`: a class loss takes (N, C) probabilities and is a
+    mean over the N rows, an element-wise loss is judged per element (batch = x.size)."""
+    if name in CLASS_LOSSES:
+        p, target = inputs.class_loss(name, *shape)
+        return p, target, len(p)
+    x, target = inputs.elementwise(name, shape)
+    return x, target, x.size
 
 
+@pytest.fixture
+def check_loss(inputs, check_against_reference):
+    """check_loss(name): the loss `name` matches the reference on random batches of each shape."""
+    def check(name: str) -> None:
+        for shape in CLASS_SHAPES if name in CLASS_LOSSES else ELEMENTWISE_SHAPES:
+            x, target, batch = _random_batch(inputs, name, shape)
+            check_against_reference(name, x, target, batch=batch, hint=LOSS_HINT[name])
+    return check
 
 
-def _loss_agrees(submission, reference, name: str, *args) -> bool:
-    """Whether the student's loss `name` matches the reference at args (a failure is False)."""
-    try:
-        assert_close(getattr(submission, name)(*args), getattr(reference, name)(*args))
-    except AssertionError:  # a wrong value, an error, not implemented yet ...
-        return False
-    return True
-
-
-def check_gradient(submission, reference, name: str, x, target, *, batch: int) -> None:
-    """`name`_grad at (x, target): central differences of the student's `name` if that loss
-    agrees with the reference at the point, else the reference gradient."""
-    grad = getattr(submission, f"{name}_grad")(x, target)
-    if _loss_agrees(submission, reference, name, x, target):
-        gradcheck(lambda p: getattr(submission, name)(p, target), grad, x, batch=batch,
-                  name=f"{name}_grad", hint=GRADIENT_HINT[name])
-    else:
-        assert_close(grad, getattr(reference, f"{name}_grad")(x, target), batch=batch,
-                     hint=GRADIENT_HINT[name])
-
-
-def check_elementwise_loss(submission, reference, rng, name: str) -> None:
-    for shape in ELEMENTWISE_SHAPES:
-        x, target = _elementwise_inputs(rng, name, shape)
-        assert_close(getattr(submission, name)(x, target), getattr(reference, name)(x, target),
-                     batch=x.size, hint=ELEMENTWISE_HINT[name])
-
-
-def check_elementwise_gradient(submission, reference, rng, name: str) -> None:
-    x, target = _elementwise_inputs(rng, name, GRAD_SHAPE)
-    check_gradient(submission, reference, name, x, target, batch=x.size)
-
-
-def pair(result, call: str) -> tuple:
-    """(loss, dlogits) from what softmax_cross_entropy returned, or a failure saying why not."""
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{call} returned a {type(result).__name__}; expected a pair (loss, dlogits)",
-              f"{call} 回傳了 {type(result).__name__}；應該回傳一對 (loss, dlogits)")
-    return tuple(result)
+@pytest.fixture
+def check_loss_gradient(inputs, check_gradient):
+    """check_loss_gradient(name): `name`_grad on a random batch of GRAD_SHAPE."""
+    def check(name: str) -> None:
+        x, target, batch = _random_batch(inputs, name, GRAD_SHAPE)
+        check_gradient(name, x, target, batch=batch, hint=GRADIENT_HINT[name])
+    return check
 
 
 # --- regression ----------------------------------------------------------------------------
 
 
 @points(1)
-def test_mse(submission, reference, rng):
+def test_mse(check_loss):
     """mse matches the reference on 1-D and (N, D) batches
 
     zh-TW: mse 在一維與 (N, D) 批次上與參考答案一致
     """
-    check_elementwise_loss(submission, reference, rng, "mse")
+    check_loss("mse")
 
 
 @points(2)
-def test_mse_grad(submission, reference, rng):
+def test_mse_grad(check_loss_gradient):
     """mse_grad agrees with central differences of your mse
 
     zh-TW: mse_grad 與你的 mse 的中央差分一致
     """
-    check_elementwise_gradient(submission, reference, rng, "mse")
+    check_loss_gradient("mse")
 
 
 @points(1)
-def test_half_sse(submission, reference, rng):
+def test_half_sse(check_loss):
     """half_sse is half the sum of squared errors, not a mean
 
     zh-TW: half_sse 是平方誤差總和的一半，不是平均
     """
-    check_elementwise_loss(submission, reference, rng, "half_sse")
+    check_loss("half_sse")
 
 
 @points(1)
-def test_half_sse_grad(submission, reference, rng):
+def test_half_sse_grad(check_loss_gradient):
     """half_sse_grad agrees with central differences of half_sse
 
     zh-TW: half_sse_grad 與你的 half_sse 的中央差分一致
     """
-    check_elementwise_gradient(submission, reference, rng, "half_sse")
+    check_loss_gradient("half_sse")
 
 
 @points(1)
-def test_mae(submission, reference, rng):
+def test_mae(check_loss):
     """mae matches the reference on 1-D and (N, D) batches
 
     zh-TW: mae 在一維與 (N, D) 批次上與參考答案一致
     """
-    check_elementwise_loss(submission, reference, rng, "mae")
+    check_loss("mae")
 
 
 @points(1)
-def test_mae_grad(submission, reference, rng):
+def test_mae_grad(check_loss_gradient):
     """mae_grad agrees with central differences of your mae
 
     zh-TW: mae_grad 與你的 mae 的中央差分一致
     """
-    check_elementwise_gradient(submission, reference, rng, "mae")
+    check_loss_gradient("mae")
 
 
 # --- binary classification -----------------------------------------------------------------
 
 
 @points(1)
-def test_binary_cross_entropy(submission, reference, rng):
+def test_binary_cross_entropy(check_loss):
     """binary_cross_entropy matches the reference
 
     zh-TW: binary_cross_entropy 與參考答案一致
     """
-    check_elementwise_loss(submission, reference, rng, "binary_cross_entropy")
+    check_loss("binary_cross_entropy")
 
 
 @points(2)
-def test_binary_cross_entropy_grad(submission, reference, rng):
+def test_binary_cross_entropy_grad(check_loss_gradient):
     """binary_cross_entropy_grad agrees with central differences
 
     zh-TW: binary_cross_entropy_grad 與中央差分一致
     """
-    check_elementwise_gradient(submission, reference, rng, "binary_cross_entropy")
+    check_loss_gradient("binary_cross_entropy")
 
 
 @points(1)
-def test_hinge(submission, reference, rng):
+def test_hinge(check_loss):
     """hinge matches the reference (labels ±1)
 
     zh-TW: hinge 與參考答案一致（標籤為 ±1）
     """
-    check_elementwise_loss(submission, reference, rng, "hinge")
+    check_loss("hinge")
 
 
 @points(1)
-def test_hinge_grad(submission, reference, rng):
+def test_hinge_grad(check_loss_gradient):
     """hinge_grad agrees with central differences of your hinge
 
     zh-TW: hinge_grad 與你的 hinge 的中央差分一致
     """
-    check_elementwise_gradient(submission, reference, rng, "hinge")
+    check_loss_gradient("hinge")
 
 
 # --- multi-class classification ------------------------------------------------------------
 
 
 @points(1)
-def test_categorical_cross_entropy(submission, reference, rng):
+def test_categorical_cross_entropy(check_loss):
     """categorical_cross_entropy matches the reference on (N, C)
 
     zh-TW: categorical_cross_entropy 在 (N, C) 上與參考答案一致
     """
-    for N, C in CLASS_SHAPES:
-        p, y, _ = _class_inputs(rng, N, C)
-        assert_close(submission.categorical_cross_entropy(p, y),
-                     reference.categorical_cross_entropy(p, y), batch=N, hint=CLASS_HINT)
+    check_loss("categorical_cross_entropy")
 
 
 @points(2)
-def test_categorical_cross_entropy_grad(submission, reference, rng):
+def test_categorical_cross_entropy_grad(check_loss_gradient):
     """categorical_cross_entropy_grad agrees with central differences
 
     zh-TW: categorical_cross_entropy_grad 與中央差分一致
     """
-    p, y, _ = _class_inputs(rng, *GRAD_SHAPE)
-    check_gradient(submission, reference, "categorical_cross_entropy", p, y, batch=len(p))
+    check_loss_gradient("categorical_cross_entropy")
 
 
 @points(1)
-def test_sparse_categorical_cross_entropy(submission, reference, rng):
+def test_sparse_categorical_cross_entropy(check_loss):
     """sparse_categorical_cross_entropy matches, integer labels
 
     zh-TW: sparse_categorical_cross_entropy 與參考答案一致（整數標籤）
     """
-    for N, C in CLASS_SHAPES:
-        p, _, labels = _class_inputs(rng, N, C)
-        assert_close(submission.sparse_categorical_cross_entropy(p, labels),
-                     reference.sparse_categorical_cross_entropy(p, labels), batch=N,
-                     hint=SPARSE_HINT)
+    check_loss("sparse_categorical_cross_entropy")
 
 
 @points(2)
-def test_sparse_categorical_cross_entropy_grad(submission, reference, rng):
+def test_sparse_categorical_cross_entropy_grad(check_loss_gradient):
     """sparse_categorical_cross_entropy_grad agrees with central differences
 
     zh-TW: sparse_categorical_cross_entropy_grad 與中央差分一致
     """
-    p, _, labels = _class_inputs(rng, *GRAD_SHAPE)
-    check_gradient(submission, reference, "sparse_categorical_cross_entropy", p, labels,
-                   batch=len(p))
+    check_loss_gradient("sparse_categorical_cross_entropy")
 
 
 @points(3)
-def test_softmax_cross_entropy(submission, reference, rng):
+def test_softmax_cross_entropy(fused, rng):
     """softmax_cross_entropy: the right loss and its gradient
 
     zh-TW: softmax_cross_entropy：正確的損失與它的梯度
     """
     N, C = CLASS_SHAPES[0]
     logits, labels = rng.normal(scale=2.0, size=(N, C)), rng.integers(0, C, size=N)
-    call = "softmax_cross_entropy"
-    loss, dlogits = pair(submission.softmax_cross_entropy(logits, labels), call)
-    want_loss, want_dlogits = reference.softmax_cross_entropy(logits, labels)
-    assert_close(loss, want_loss, what=FUSED_LOSS.render(), batch=N, hint=FUSED_HINT)
-    gradcheck(lambda z: pair(submission.softmax_cross_entropy(z, labels), call)[0], dlogits,
-              logits, batch=N, name="dlogits", hint=FUSED_HINT)
+    loss, dlogits = fused(logits, labels)
+    fused.check_loss(loss, logits, labels, batch=N, hint=FUSED_HINT)
+    gradcheck(lambda z: fused(z, labels)[0], dlogits, logits, batch=N, name="dlogits",
+              hint=FUSED_HINT)
 
 
 # --- the notes' example, stability, return values, arguments --------------------------------
 
 
 @points(1)
-def test_notes_digit_example(submission, reference):
+def test_notes_digit_example(check_against_reference):
     """the notes' digit example: −ln 0.21 ≈ 1.5606
 
     zh-TW: 講義的數字辨識範例：−ln 0.21 ≈ 1.5606
@@ -333,15 +268,14 @@ def test_notes_digit_example(submission, reference):
         p = np.array(rows)
         labels = np.full(len(rows), 7)
         y = np.eye(10)[labels]
-        assert_close(submission.categorical_cross_entropy(p, y),
-                     reference.categorical_cross_entropy(p, y), batch=len(rows), hint=example)
-        assert_close(submission.sparse_categorical_cross_entropy(p, labels),
-                     reference.sparse_categorical_cross_entropy(p, labels), batch=len(rows),
-                     hint=example)
+        check_against_reference("categorical_cross_entropy", p, y, batch=len(rows),
+                                hint=example)
+        check_against_reference("sparse_categorical_cross_entropy", p, labels,
+                                batch=len(rows), hint=example)
 
 
 @points(2)
-def test_cross_entropies_finite_at_0_and_1(submission, reference):
+def test_cross_entropies_finite_at_0_and_1(check_against_reference):
     """cross-entropies are finite where p is exactly 0 or 1
 
     zh-TW: p 剛好是 0 或 1 時，交叉熵仍是有限值
@@ -349,20 +283,18 @@ def test_cross_entropies_finite_at_0_and_1(submission, reference):
     p = np.array([0.0, 1.0, 0.0, 1.0, 0.3, 0.8])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
     for name in ("binary_cross_entropy", "binary_cross_entropy_grad"):
-        assert_close(getattr(submission, name)(p, y), getattr(reference, name)(p, y),
-                     hint=CLIP_HINT)
+        check_against_reference(name, p, y, hint=CLIP_HINT)
     p = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.2, 0.3, 0.5]])
     labels = np.array([0, 0, 2])  # row 0 is sure and right, row 1 sure and wrong
     targets = {"categorical_cross_entropy": np.eye(3)[labels],
                "sparse_categorical_cross_entropy": labels}
     for name, target in targets.items():
         for function in (name, f"{name}_grad"):
-            assert_close(getattr(submission, function)(p, target),
-                         getattr(reference, function)(p, target), hint=CLIP_HINT)
+            check_against_reference(function, p, target, hint=CLIP_HINT)
 
 
 @points(2)
-def test_softmax_cross_entropy_stable(submission, reference, rng):
+def test_softmax_cross_entropy_stable(fused, rng):
     """softmax_cross_entropy is exact for logits ~1e4, no warnings
 
     zh-TW: logits 約 1e4 時 softmax_cross_entropy 仍精確、無警告
@@ -372,13 +304,10 @@ def test_softmax_cross_entropy_stable(submission, reference, rng):
              (np.array([[1.0, 2.0, 3.0]]) + EXTREME_LOGIT, np.array([0]))]
     call = "softmax_cross_entropy"
     for logits, labels in cases:
-        result, warned = warnings_during(lambda logits=logits, labels=labels:
-            submission.softmax_cross_entropy(logits, labels))
-        loss, dlogits = pair(result, call)
-        want_loss, want_dlogits = reference.softmax_cross_entropy(logits, labels)
-        assert_close(loss, want_loss, what=FUSED_LOSS.render(), hint=LOGSUMEXP_HINT)
-        assert_close(dlogits, want_dlogits, what=FUSED_DLOGITS.render(), batch=len(logits),
-                     hint=LOGSUMEXP_HINT)
+        (loss, dlogits), warned = warnings_during(lambda logits=logits, labels=labels:
+                                                  fused(logits, labels))
+        fused.check_loss(loss, logits, labels, hint=LOGSUMEXP_HINT)
+        fused.check_dlogits(dlogits, logits, labels, batch=len(logits), hint=LOGSUMEXP_HINT)
         if warned:
             fail(f"{call} on logits of shape {logits.shape} warned: {warned[0]}. An inf or "
                   f"nan appeared on the way, even if the result looks right.\n"
@@ -401,13 +330,13 @@ def _mutation_cases(rng) -> dict:
 
 
 @points(1)
-def test_losses_return_one_number(submission, rng):
+def test_losses_return_one_number(submission, inputs):
     """every loss returns one number, not an array
 
     zh-TW: 每個損失函數都回傳一個數字，不是陣列
     """
-    p, y, labels = _class_inputs(rng, 4, 3)
-    cases = {name: _elementwise_inputs(rng, name, (5, 1))  # axis=0 would leave shape (1,)
+    p, y, labels = inputs.classes(4, 3)
+    cases = {name: inputs.elementwise(name, (5, 1))  # axis=0 would leave shape (1,)
              for name in ("mse", "half_sse", "mae", "binary_cross_entropy", "hinge")}
     cases.update(categorical_cross_entropy=(p, y), sparse_categorical_cross_entropy=(p, labels))
     for name, (x, target) in cases.items():

@@ -10,78 +10,25 @@ with the reference, the reference's dx otherwise.
 
 import numpy as np
 
-from grader.checks import assert_close, gradcheck, hint, points, tip
+from grader.checks import assert_close, points, tip
+from grader.compare import RTOL
 
 FLOAT32_RTOL = 1e-5  # float32 rounds at 6e-8; one activation's few operations stay far below
-KINK_GAP = 0.1  # |x| >= this at the kinks, far beyond the step h = 1e-5 of gradcheck
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax")
 
 
-
-
-def _inputs(rng, name: str, shape) -> np.ndarray:
-    """x for an activation: |x| >= KINK_GAP where the derivative has a kink at 0."""
-    if name in ("relu", "leaky_relu", "elu"):
-        return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(KINK_GAP, 3.0, size=shape)
-    return rng.normal(scale=2.0, size=shape)
-
-
-def described(name: str, x: np.ndarray, **kwargs) -> str:
-    """How a forward call is named in a message: relu_forward(x (4, 5), alpha=0.2)."""
-    shape = str(x.shape) if x.dtype == np.float64 else f"{x.dtype} {x.shape}"
-    arguments = [f"x {shape}"] + [f"{key}={value!r}" for key, value in kwargs.items()]
-    return f"{name}_forward({', '.join(arguments)})"
-
-
-def forward(module, name: str, x, **kwargs) -> tuple:
-    """(out, cache) of `name`_forward, or a failure when it does not return a pair."""
-    result = getattr(module, f"{name}_forward")(x, **kwargs)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise AssertionError(hint(
-            f"{name}_forward returned a {type(result).__name__}; expected a pair (out, cache)",
-            f"{name}_forward 回傳了 {type(result).__name__}；應該回傳一對 (out, cache)").render())
-    return tuple(result)
-
-
-def _agrees(value, expected) -> bool:
-    try:
-        assert_close(value, expected)
-    except AssertionError:
-        return False
-    return True
-
-
-def check_forward(submission, reference, name: str, x, rtol=1e-6, advice=None,
-                  **kwargs) -> None:
-    out, _ = forward(submission, name, x, **kwargs)
-    assert_close(out, forward(reference, name, x, **kwargs)[0], rtol=rtol,
-                 what=described(name, x, **kwargs), hint=advice)
-
-
-def check_backward(submission, reference, name: str, x, dout, **kwargs) -> None:
-    """dx from the student's cache: gradcheck of Σ forward(x) ⊙ dout if the forward is right."""
-    out, cache = forward(submission, name, x, **kwargs)
-    dx = getattr(submission, f"{name}_backward")(dout, cache)
-    want_out, want_cache = forward(reference, name, x, **kwargs)
-    if _agrees(out, want_out):
-        gradcheck(lambda p: forward(submission, name, p, **kwargs)[0], dx, x, dout=dout,
-                  name=f"{name}_backward")
-    else:
-        assert_close(dx, getattr(reference, f"{name}_backward")(dout, want_cache))
-
-
-def check_backward_against_reference(submission, reference, name: str, x, dout, rtol=1e-6,
-                                     advice=None, **kwargs) -> None:
+def check_backward_against_reference(layers, name: str, x, dout, *, rtol: float = RTOL,
+                                     hint=None, **kwargs) -> None:
     """dx from the student's own forward and backward equals the reference's."""
-    _, cache = forward(submission, name, x, **kwargs)
-    _, want_cache = forward(reference, name, x, **kwargs)
-    assert_close(getattr(submission, f"{name}_backward")(dout, cache),
-                 getattr(reference, f"{name}_backward")(dout, want_cache), rtol=rtol,
-                 hint=advice)
+    _, cache = layers.forward(name, x, **kwargs)
+    _, want_cache = layers.expected(name, x, **kwargs)
+    assert_close(getattr(layers.submission, f"{name}_backward")(dout, cache),
+                 getattr(layers.reference, f"{name}_backward")(dout, want_cache), rtol=rtol,
+                 hint=hint)
 
 
 @points(2)
-def test_softmax_on_1d_and_3d_inputs(submission, reference, rng):
+def test_softmax_on_1d_and_3d_inputs(layers, rng):
     """softmax along the last axis of 1-D and 3-D inputs
 
     zh-TW: softmax 沿一維與三維輸入的最後一個軸
@@ -91,42 +38,39 @@ def test_softmax_on_1d_and_3d_inputs(submission, reference, rng):
                     "沿最後一個軸正規化：axis=-1 且 keepdims=True（一維輸入沒有 axis=1，"
                     "三維輸入的 axis=1 也是錯的軸）")
     for shape in ((6,), (2, 3, 4)):
-        check_forward(submission, reference, "softmax", rng.normal(scale=2.0, size=shape),
-                      advice=last_axis)
+        layers.check_forward("softmax", rng.normal(scale=2.0, size=shape), hint=last_axis)
     x, dout = rng.normal(size=(2, 2, 3, 4))
-    check_backward(submission, reference, "softmax", x, dout)
+    layers.check_backward("softmax", x, dout)
 
 
 @points(2)
-def test_other_alphas(submission, reference, rng):
+def test_other_alphas(layers, inputs, rng):
     """leaky_relu and elu with other alpha values
 
     zh-TW: 其他 alpha 值的 leaky_relu 與 elu
     """
     for name, alphas in (("leaky_relu", (0.05, 0.3)), ("elu", (0.5, 2.0))):
         for alpha in alphas:
-            x = _inputs(rng, name, (4, 6))
-            check_forward(submission, reference, name, x, alpha=alpha)
-            check_backward(submission, reference, name, x, rng.normal(size=x.shape),
-                           alpha=alpha)
+            x = inputs(name, (4, 6))
+            layers.check_forward(name, x, alpha=alpha)
+            layers.check_backward(name, x, rng.normal(size=x.shape), alpha=alpha)
 
 
 @points(2)
-def test_float32_inputs(submission, reference, rng):
+def test_float32_inputs(layers, inputs, rng):
     """float32 x and dout
 
     zh-TW: float32 的 x 與 dout
     """
     for name in ACTIVATIONS:
-        x = _inputs(rng, name, (5, 4)).astype(np.float32)
+        x = inputs(name, (5, 4)).astype(np.float32)
         dout = rng.normal(size=x.shape).astype(np.float32)
-        check_forward(submission, reference, name, x, rtol=FLOAT32_RTOL)
-        check_backward_against_reference(submission, reference, name, x, dout,
-                                         rtol=FLOAT32_RTOL)
+        layers.check_forward(name, x, rtol=FLOAT32_RTOL)
+        check_backward_against_reference(layers, name, x, dout, rtol=FLOAT32_RTOL)
 
 
 @points(1)
-def test_derivative_at_zero(submission, reference, rng):
+def test_derivative_at_zero(layers, rng):
     """the derivative at exactly x = 0
 
     zh-TW: x 剛好為 0 時的導數
@@ -137,36 +81,34 @@ def test_derivative_at_zero(submission, reference, rng):
                   "x = 0 屬於「x <= 0」的分支：條件要寫 x > 0，不是 x >= 0")
     for name, options in (("relu", {}), ("leaky_relu", {}), ("leaky_relu", {"alpha": 0.2}),
                           ("elu", {}), ("elu", {"alpha": 2.0})):
-        check_backward_against_reference(submission, reference, name, x, dout, advice=at_zero,
-                                         **options)
+        check_backward_against_reference(layers, name, x, dout, hint=at_zero, **options)
 
 
 @points(1)
-def test_single_sample_and_large_batch(submission, reference, rng):
+def test_single_sample_and_large_batch(layers, inputs, rng):
     """every activation for one sample and a large batch
 
     zh-TW: 單一樣本與大批次的每個激勵函數
     """
     for shape in ((1, 5), (128, 40)):
         for name in ACTIVATIONS:
-            x = _inputs(rng, name, shape)
-            check_forward(submission, reference, name, x)
-            check_backward_against_reference(submission, reference, name, x,
-                                             rng.normal(size=shape))
+            x = inputs(name, shape)
+            layers.check_forward(name, x)
+            check_backward_against_reference(layers, name, x, rng.normal(size=shape))
     x, dout = rng.normal(size=(2, 64, 10))  # 640 entries: sampled coordinates
-    check_backward(submission, reference, "softmax", x, dout)
+    layers.check_backward("softmax", x, dout)
 
 
 @points(1)
-def test_elu_precision_near_zero(submission, reference):
+def test_elu_precision_near_zero(layers):
     """elu keeps full precision just below 0
 
     zh-TW: elu 在略小於 0 時保持完整精度
     """
     x = -np.array([1e-15, 3e-15, 1e-14, 4e-14])
     for alpha in (1.0, 0.5):
-        check_forward(submission, reference, "elu", x, alpha=alpha,
-                      advice=tip("np.exp(x) - 1 loses almost every digit for x near 0; "
-                               "np.expm1(x) computes exp(x) − 1 exactly",
-                               "x 接近 0 時 np.exp(x) - 1 幾乎失去所有有效位數；"
-                               "np.expm1(x) 可以精確計算 exp(x) − 1"))
+        layers.check_forward("elu", x, alpha=alpha,
+                             hint=tip("np.exp(x) - 1 loses almost every digit for x near 0; "
+                                      "np.expm1(x) computes exp(x) − 1 exactly",
+                                      "x 接近 0 時 np.exp(x) - 1 幾乎失去所有有效位數；"
+                                      "np.expm1(x) 可以精確計算 exp(x) − 1"))

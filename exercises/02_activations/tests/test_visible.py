@@ -9,18 +9,15 @@ from the kink at 0, where a central difference does not measure the derivative.
 """
 
 import numpy as np
+import pytest
 
-from grader.checks import assert_close, fail, gradcheck, points, tip, warnings_during
+from grader.checks import fail, points, tip, warnings_during
 
 SHAPES = ((7,), (4, 5))  # a 1-D vector and an (N, D) batch
 CLASS_SHAPES = ((4, 5), (1, 3))  # softmax works along the last axis of (N, C)
 GRAD_SHAPE = (4, 6)  # 24 coordinates, all checked: two calls to the worker each
-KINK_GAP = 0.1  # |x| >= this at the kinks, far beyond the step h = 1e-5 of gradcheck
 HUGE = 1000.0  # exp(1000) overflows float64 (largest exponent about 709)
 EXTREME_LOGIT = 1e4
-
-
-
 
 FORWARD_HINT = {
     "sigmoid": tip("σ(x) = 1 / (1 + exp(−x))", "σ(x) = 1 / (1 + exp(−x))"),
@@ -68,72 +65,28 @@ STABLE_HINT = {
 }
 
 
-# --- inputs --------------------------------------------------------------------------------
-
-
-def _inputs(rng, name: str, shape) -> np.ndarray:
-    """x for an activation: |x| >= KINK_GAP where the derivative has a kink at 0."""
-    if name in ("relu", "leaky_relu", "elu"):
-        return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(KINK_GAP, 3.0, size=shape)
-    return rng.normal(scale=2.0, size=shape)
-
-
 # --- judging -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def check_random_forward(layers, inputs):
+    """check_random_forward(name, shapes=SHAPES, **kwargs): `name`_forward matches the
+    reference on random x of each shape."""
+    def check(name: str, shapes=SHAPES, **kwargs) -> None:
+        for shape in shapes:
+            x = inputs(name, shape)
+            x.flat[::5] = 0.0  # exact zeros: every activation's value there is the same
+            layers.check_forward(name, x, hint=FORWARD_HINT[name], **kwargs)
+    return check
 
 
-def described(name: str, x: np.ndarray, **kwargs) -> str:
-    """How a forward call is named in a message: relu_forward(x (4, 5), alpha=0.2)."""
-    shape = str(x.shape) if x.dtype == np.float64 else f"{x.dtype} {x.shape}"
-    arguments = [f"x {shape}"] + [f"{key}={value!r}" for key, value in kwargs.items()]
-    return f"{name}_forward({', '.join(arguments)})"
-
-
-def forward(module, name: str, x, **kwargs) -> tuple:
-    """(out, cache) of `name`_forward, or a failure when it does not return a pair."""
-    result = getattr(module, f"{name}_forward")(x, **kwargs)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{name}_forward returned a {type(result).__name__}; expected a pair (out, cache)",
-              f"{name}_forward 回傳了 {type(result).__name__}；應該回傳一對 (out, cache)")
-    return tuple(result)
-
-
-
-
-def _agrees(value, expected) -> bool:
-    try:
-        assert_close(value, expected)
-    except AssertionError:
-        return False
-    return True
-
-
-def check_forward(submission, reference, rng, name: str, shapes=SHAPES, **kwargs) -> None:
-    for shape in shapes:
-        x = _inputs(rng, name, shape)
-        x.flat[::5] = 0.0  # exact zeros: every activation's value there is the same
-        out, _ = forward(submission, name, x, **kwargs)
-        assert_close(out, forward(reference, name, x, **kwargs)[0],
-                     what=described(name, x, **kwargs), hint=FORWARD_HINT[name])
-
-
-def check_backward(submission, reference, name: str, x, dout, **kwargs) -> None:
-    """dx from the student's cache: gradcheck of Σ forward(x) ⊙ dout if the forward is right."""
-    out, cache = forward(submission, name, x, **kwargs)
-    dx = getattr(submission, f"{name}_backward")(dout, cache)
-    want_out, want_cache = forward(reference, name, x, **kwargs)
-    if _agrees(out, want_out):
-        gradcheck(lambda p: forward(submission, name, p, **kwargs)[0], dx, x, dout=dout,
-                  name=f"{name}_backward", hint=BACKWARD_HINT[name])
-    else:
-        assert_close(dx, getattr(reference, f"{name}_backward")(dout, want_cache),
-                     hint=BACKWARD_HINT[name])
-
-
-def check_random_backward(submission, reference, rng, name: str, shape=GRAD_SHAPE) -> None:
-    x = _inputs(rng, name, shape)
-    check_backward(submission, reference, name, x, rng.normal(size=shape))
+@pytest.fixture
+def check_random_backward(layers, inputs, rng):
+    """check_random_backward(name): `name`_backward at a random x and dout of GRAD_SHAPE."""
+    def check(name: str) -> None:
+        x = inputs(name, GRAD_SHAPE)
+        layers.check_backward(name, x, rng.normal(size=GRAD_SHAPE), hint=BACKWARD_HINT[name])
+    return check
 
 
 def check_no_warnings(call: str, warned: list, name: str) -> None:
@@ -144,155 +97,158 @@ def check_no_warnings(call: str, warned: list, name: str) -> None:
               f"{STABLE_HINT[name].render('zh-TW')}")
 
 
+def check_stable_forward(layers, name: str, x) -> tuple:
+    """`name`_forward at x matches the reference without a warning; the student's (out, cache)."""
+    result, warned = warnings_during(
+        lambda: layers.check_forward(name, x, hint=STABLE_HINT[name]))
+    check_no_warnings(layers.described(name, x), warned, name)
+    return result
+
+
 # --- sigmoid and tanh ----------------------------------------------------------------------
 
 
 @points(1)
-def test_sigmoid_forward(submission, reference, rng):
+def test_sigmoid_forward(check_random_forward):
     """sigmoid_forward matches the reference on 1-D and (N, D) inputs
 
     zh-TW: sigmoid_forward 在一維與 (N, D) 輸入上與參考答案一致
     """
-    check_forward(submission, reference, rng, "sigmoid")
+    check_random_forward("sigmoid")
 
 
 @points(2)
-def test_sigmoid_backward(submission, reference, rng):
+def test_sigmoid_backward(check_random_backward):
     """sigmoid_backward agrees with central differences
 
     zh-TW: sigmoid_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "sigmoid")
+    check_random_backward("sigmoid")
 
 
 @points(1)
-def test_tanh_forward(submission, reference, rng):
+def test_tanh_forward(check_random_forward):
     """tanh_forward matches the reference on 1-D and (N, D) inputs
 
     zh-TW: tanh_forward 在一維與 (N, D) 輸入上與參考答案一致
     """
-    check_forward(submission, reference, rng, "tanh")
+    check_random_forward("tanh")
 
 
 @points(2)
-def test_tanh_backward(submission, reference, rng):
+def test_tanh_backward(check_random_backward):
     """tanh_backward agrees with central differences
 
     zh-TW: tanh_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "tanh")
+    check_random_backward("tanh")
 
 
 # --- the ReLU family -----------------------------------------------------------------------
 
 
 @points(1)
-def test_relu_forward(submission, reference, rng):
+def test_relu_forward(check_random_forward):
     """relu_forward matches the reference on 1-D and (N, D) inputs
 
     zh-TW: relu_forward 在一維與 (N, D) 輸入上與參考答案一致
     """
-    check_forward(submission, reference, rng, "relu")
+    check_random_forward("relu")
 
 
 @points(2)
-def test_relu_backward(submission, reference, rng):
+def test_relu_backward(check_random_backward):
     """relu_backward agrees with central differences
 
     zh-TW: relu_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "relu")
+    check_random_backward("relu")
 
 
 @points(1)
-def test_leaky_relu_forward(submission, reference, rng):
+def test_leaky_relu_forward(check_random_forward):
     """leaky_relu_forward matches, alpha = 0.01 and 0.2
 
     zh-TW: leaky_relu_forward 在 alpha = 0.01 與 0.2 時一致
     """
-    check_forward(submission, reference, rng, "leaky_relu")
-    check_forward(submission, reference, rng, "leaky_relu", alpha=0.2)
+    check_random_forward("leaky_relu")
+    check_random_forward("leaky_relu", alpha=0.2)
 
 
 @points(2)
-def test_leaky_relu_backward(submission, reference, rng):
+def test_leaky_relu_backward(check_random_backward):
     """leaky_relu_backward agrees with central differences
 
     zh-TW: leaky_relu_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "leaky_relu")
+    check_random_backward("leaky_relu")
 
 
 @points(1)
-def test_elu_forward(submission, reference, rng):
+def test_elu_forward(check_random_forward):
     """elu_forward matches, alpha = 1 and 0.5
 
     zh-TW: elu_forward 在 alpha = 1 與 0.5 時一致
     """
-    check_forward(submission, reference, rng, "elu")
-    check_forward(submission, reference, rng, "elu", alpha=0.5)
+    check_random_forward("elu")
+    check_random_forward("elu", alpha=0.5)
 
 
 @points(2)
-def test_elu_backward(submission, reference, rng):
+def test_elu_backward(check_random_backward):
     """elu_backward agrees with central differences
 
     zh-TW: elu_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "elu")
+    check_random_backward("elu")
 
 
 # --- softmax -------------------------------------------------------------------------------
 
 
 @points(1)
-def test_softmax_forward(submission, reference, rng):
+def test_softmax_forward(check_random_forward):
     """softmax_forward matches the reference on (N, C) rows
 
     zh-TW: softmax_forward 在 (N, C) 的每一列與參考答案一致
     """
-    check_forward(submission, reference, rng, "softmax", shapes=CLASS_SHAPES)
+    check_random_forward("softmax", shapes=CLASS_SHAPES)
 
 
 @points(2)
-def test_softmax_backward(submission, reference, rng):
+def test_softmax_backward(check_random_backward):
     """softmax_backward agrees with central differences
 
     zh-TW: softmax_backward 與中央差分一致
     """
-    check_random_backward(submission, reference, rng, "softmax")
+    check_random_backward("softmax")
 
 
 @points(1)
-def test_softmax_worked_example(submission, reference):
+def test_softmax_worked_example(layers):
     """the example softmax([1, 2, 3]) ≈ (0.0900, 0.2447, 0.6652)
 
     zh-TW: 範例 softmax([1, 2, 3]) ≈ (0.0900, 0.2447, 0.6652)
     """
     x = np.array([[1.0, 2.0, 3.0]])
-    out, _ = forward(submission, "softmax", x)
-    assert_close(out, forward(reference, "softmax", x)[0], what=described("softmax", x),
-                 hint=FORWARD_HINT["softmax"])
+    layers.check_forward("softmax", x, hint=FORWARD_HINT["softmax"])
 
 
 # --- stability, arguments ------------------------------------------------------------------
 
 
 @points(2)
-def test_sigmoid_stable(submission, reference):
+def test_sigmoid_stable(layers):
     """sigmoid is 0 and 1 at ∓1000, without overflow warnings
 
     zh-TW: sigmoid 在 ∓1000 時是 0 與 1，沒有溢位警告
     """
     x = np.array([-HUGE, -50.0, -1.0, 0.0, 1.0, 50.0, HUGE])
-    (out, _), warned = warnings_during(lambda: forward(submission, "sigmoid", x))
-    assert_close(out, forward(reference, "sigmoid", x)[0], what=described("sigmoid", x),
-                 hint=STABLE_HINT["sigmoid"])
-    check_no_warnings(described("sigmoid", x), warned, "sigmoid")
+    check_stable_forward(layers, "sigmoid", x)
 
 
 @points(2)
-def test_softmax_stable(submission, reference, rng):
+def test_softmax_stable(layers, rng):
     """softmax is exact for logits ~1e4, without overflow warnings
 
     zh-TW: logits 約 1e4 時 softmax 仍精確，沒有溢位警告
@@ -300,38 +256,32 @@ def test_softmax_stable(submission, reference, rng):
     for x in (np.array([[1.0, 2.0, 3.0]]) + HUGE, np.array([[HUGE, 0.0]]),
               rng.normal(size=(3, 4)) * EXTREME_LOGIT,
               np.array([[1.0, 2.0, 3.0], [4.0, 4.0, 4.0]]) + EXTREME_LOGIT):
-        (out, _), warned = warnings_during(lambda x=x: forward(submission, "softmax", x))
-        assert_close(out, forward(reference, "softmax", x)[0], what=described("softmax", x),
-                     hint=STABLE_HINT["softmax"])
-        check_no_warnings(described("softmax", x), warned, "softmax")
+        check_stable_forward(layers, "softmax", x)
 
 
 @points(1)
-def test_tanh_and_elu_at_large_inputs(submission, reference):
+def test_tanh_and_elu_at_large_inputs(submission, layers):
     """tanh and elu at ±1000, without overflow warnings
 
     zh-TW: tanh 與 elu 在 ±1000 時沒有溢位警告
     """
     x = np.array([-HUGE, -20.0, -0.5, 0.5, 20.0, HUGE])
     for name in ("tanh", "elu"):
-        (out, cache), warned = warnings_during(lambda name=name: forward(submission, name, x))
-        assert_close(out, forward(reference, name, x)[0], what=described(name, x),
-                     hint=STABLE_HINT[name])
-        check_no_warnings(described(name, x), warned, name)
+        _, cache = check_stable_forward(layers, name, x)
         _, warned = warnings_during(lambda name=name, cache=cache:
             getattr(submission, f"{name}_backward")(np.ones_like(x), cache))
         check_no_warnings(f"{name}_backward(dout (6,), cache)", warned, name)
 
 
 @points(1)
-def test_inputs_not_modified(submission, rng):
+def test_inputs_not_modified(submission, layers, rng):
     """no function changes x, dout or the cache in place
 
     zh-TW: 沒有函式會原地修改 x、dout 或 cache
     """
     for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax"):
         x, dout = rng.normal(size=(2, *GRAD_SHAPE))
-        _, cache = forward(submission, name, x)  # the grader reports a changed argument
+        _, cache = layers.forward(name, x)  # the grader reports a changed argument
         first = getattr(submission, f"{name}_backward")(dout, cache)
         second = getattr(submission, f"{name}_backward")(dout, cache)
         if isinstance(first, np.ndarray) and not np.array_equal(first, second):
