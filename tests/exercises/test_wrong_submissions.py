@@ -117,19 +117,6 @@ WRONG_LOSSES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(WRONG_LOSSES))
-def test_wrong_losses_lose_exactly_their_checks(grade_source, case):
-    mistake, lost, words = WRONG_LOSSES[case]
-    result = grade_source("01", with_mistake(mistake))
-    failed = lost_checks(result)
-    assert set(failed) == lost, failed
-    assert all(check.outcome == "failed" for check in result.checks if not check.passed)
-    text = "\n".join(failed.values())
-    for word in words:
-        assert word in text, text
-    assert result.exit_code == (1 if lost else 0)
-
-
 WRONG_ACTIVATIONS = {
     "sigmoid_without_care": ("""
         def sigmoid_forward(x):
@@ -184,15 +171,21 @@ WRONG_ACTIVATIONS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(WRONG_ACTIVATIONS))
-def test_wrong_activations_lose_exactly_their_checks(grade_source, case):
-    mistake, lost, words = WRONG_ACTIVATIONS[case]
-    result = grade_source("02", with_mistake(mistake))
+WRONG = {**{("01", case): value for case, value in WRONG_LOSSES.items()},
+         **{("02", case): value for case, value in WRONG_ACTIVATIONS.items()}}
+
+
+@pytest.mark.parametrize(("exercise", "case"), sorted(WRONG))
+def test_wrong_submissions_lose_exactly_their_checks(grade_source, exercise, case):
+    mistake, lost, words = WRONG[exercise, case]
+    result = grade_source(exercise, with_mistake(mistake))
     failed = lost_checks(result)
     assert set(failed) == lost, failed
+    assert all(check.outcome == "failed" for check in result.checks if not check.passed)
     text = "\n".join(failed.values())
     for word in words:
         assert word in text, text
+    assert result.exit_code == (1 if lost else 0)
 
 
 # Mistakes only the hidden checks find: (exercise, the mistake, the hidden checks it loses)
