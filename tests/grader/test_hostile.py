@@ -5,26 +5,21 @@ submission below is correct except for what it does to `double` or at import tim
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
-from tests.conftest import by_name
+from tests.conftest import TOY, by_name
 
-CORRECT_REST = """
-import numpy as np
 
-def total(x):
-    return float(np.sum(x))
+def reference_without_double() -> str:
+    """The toy reference's source without its `double`: what every submission below shares."""
+    module = ast.parse((TOY / "01_toy" / "toy_reference.py").read_text())
+    module.body = [node for node in module.body if getattr(node, "name", "") != "double"]
+    return "\n" + ast.unparse(module) + "\n"
 
-class Counter:
-    def __init__(self, start):
-        self.value = start
-    def add(self, k):
-        self.value += k
-        return self.value
 
-def make_counter(start):
-    return Counter(start)
-"""
+CORRECT_REST = reference_without_double()
 
 # name: (definition of double, expected outcome of test_double, words its message contains)
 HOSTILE_DOUBLE = {
