@@ -8,6 +8,9 @@
     [title]  en = "..."  zh-TW = "..."
     [limits] call_timeout = 10.0, memory_mb = 2048   # optional, see sandbox.Limits
     [hidden] checks = 3, points = 6    # announced to students; a test keeps it true
+             feedback = "full"         # what students see of hidden checks in batch feedback:
+                                       # "full" (titles, points, messages), "score" (titles and
+                                       # points, no messages) or "total" (only their sum)
 
 `find("03")`, `find("3")` and `find("gradient_descent")` name the same exercise.
 """
@@ -22,6 +25,7 @@ from grader.i18n import tomllib
 from grader.sandbox import Limits
 
 ENV_ROOT = "GRADE_EXERCISES"  # overrides where the exercises are found
+HIDDEN_FEEDBACK = ("full", "score", "total")
 
 
 class CatalogError(Exception):
@@ -40,6 +44,7 @@ class Exercise:
     limits: Limits = field(default_factory=Limits)
     hidden_checks: int = 0
     hidden_points: float = 0
+    hidden_feedback: str = "full"  # one of HIDDEN_FEEDBACK
 
     @property
     def code(self) -> str:
@@ -86,6 +91,14 @@ def _names(value, where: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _hidden_feedback(table: dict, where: Path) -> str:
+    value = table.get("feedback", "full")
+    if value not in HIDDEN_FEEDBACK:
+        raise CatalogError(f"{where}: [hidden] feedback must be one of {HIDDEN_FEEDBACK}, "
+                           f"got {value!r}")
+    return value
+
+
 def load(folder: Path) -> Exercise:
     path = folder / "exercise.toml"
     try:
@@ -98,7 +111,8 @@ def load(folder: Path) -> Exercise:
                         functions=_names(data["functions"], path),
                         limits=_limits(_table(data, "limits", path), path),
                         hidden_checks=int(hidden.get("checks", 0)),
-                        hidden_points=hidden.get("points", 0))
+                        hidden_points=hidden.get("points", 0),
+                        hidden_feedback=_hidden_feedback(hidden, path))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"{path}: {type(exc).__name__}: {exc}") from None
 

@@ -113,3 +113,7 @@ def selfcheck_command(names: tuple[str, ...]) -> None:
                       f"{row.stub_score:g} / {row.max_score:g}", verdict)
     Console().print(table)
     sys.exit(0 if rows and all(r.ok for r in rows) else 1)
+
+
+# Instructor commands, each defined in its own module (imported here; they import their heavy
+# dependencies inside the command, so `grade exercise` starts no slower).

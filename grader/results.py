@@ -7,7 +7,7 @@ plus this project's fields (outcome, visibility, duration, seed ...).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 OUTCOMES = ("passed", "failed", "not_implemented", "timeout", "crashed", "import_error", "error")
 
@@ -64,6 +64,17 @@ class ExerciseResult:
         if self.grader_errors or not self.checks:
             return 2
         return 0 if all(c.passed for c in self.checks) else 1
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ExerciseResult:
+        """The inverse of `dataclasses.asdict` (and of `to_json`: extra keys are ignored)."""
+        known = {f.name for f in fields(cls)}
+        check_fields = {f.name for f in fields(CheckResult)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["checks"] = tuple(CheckResult(**{k: v for k, v in c.items() if k in check_fields})
+                                 for c in data.get("checks", data.get("tests", ())))
+        values["notes"] = tuple(values.get("notes", ()))
+        return cls(**values)
 
     def to_json(self) -> dict:
         data = asdict(self)

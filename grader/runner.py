@@ -89,10 +89,11 @@ def _as_python_file(path: Path):
 
 def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en",
           hidden: bool = False, trust_reference: bool = False,
-          seed: int = 0) -> ExerciseResult:
+          seed: int = 0, isolation: str = "process") -> ExerciseResult:
     """Grade `submission` (default: the exercise's stub) with the visible checks, and the
     hidden ones too when `hidden`. `trust_reference` lets the submission import the
-    reference package (used to grade the reference itself)."""
+    reference package (used to grade the reference itself). `isolation` is "process" (the
+    worker with resource limits) or "bwrap" (also bubblewrap, where installed; batch mode)."""
     path = Path(submission or exercise.stub_path).resolve()
     _check_submission(path)
     started = _now()
@@ -100,7 +101,7 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
     blocked = () if trust_reference else BLOCKED_IMPORTS
     with _as_python_file(path) as (module, notes):
         sandbox = Sandbox(module, exercise.module, exercise.limits, blocked,
-                          display_name=path.name)
+                          display_name=path.name, isolation=isolation)
         sandbox.start()
         args = ["--submission", str(module), "--grader-lang", lang, "--grader-seed", str(seed)]
         if trust_reference:

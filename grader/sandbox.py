@@ -177,8 +177,9 @@ class Sandbox:
 
     def __init__(self, source: Path, module: str, limits: Limits = Limits(),
                  blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS,
-                 display_name: str | None = None):
+                 display_name: str | None = None, isolation: str = "process"):
         self.source, self.module, self.limits = Path(source), module, limits
+        self.isolation = isolation  # "process", or "bwrap" where bubblewrap is installed
         self.display_name = display_name or self.source.name  # in tracebacks and messages
         self.blocked_imports = blocked_imports
         self.workdir = tempfile.mkdtemp(prefix="grade-")
