@@ -5,6 +5,11 @@ worker process started with `python -I` in a fresh environment and its own proce
 (or process-group flag on Windows), resource limits set inside the worker where the
 platform has them, and a wall-clock timeout per call after which the whole process group
 is killed. The next request starts a new worker, so an endless loop costs one check.
+
+With `isolation="bwrap"` (batch mode) the worker also runs under bubblewrap where it works
+(grader.bubblewrap): only the Python installation and the submission visible, no network,
+its own PID namespace. Either way the worker's audit hook reports what the submission
+tried outside its folder (`Sandbox.attempts`); the grader adds those to the result's notes.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import bubblewrap
 from grader._worker import wire
 from grader.failures import CallTimedOut, ImportFailed, WorkerCrashed, student_error
 from grader.i18n import msg
@@ -31,6 +37,11 @@ WORKER_SCRIPT = Path(__file__).parent / "_worker" / "worker_main.py"
 POSIX = os.name == "posix"
 READ_CHUNK = 1 << 20  # bytes read from the worker's pipe at a time
 BLOCKED_IMPORTS = ("grader", "reference")  # the grader's packages are not the student's tools
+ISOLATIONS = ("process", "bwrap")
+PROCESS_LAYER = "process + resource limits" if POSIX else "process (timeouts only)"
+BWRAP_LAYER = f"bubblewrap (no network, private filesystem) + {PROCESS_LAYER}"
+ATTEMPT_KINDS = ("read", "write", "list", "network", "process")  # see worker_main.Auditor
+MAX_ATTEMPTS = 20  # attempts kept per submission (the worker caps its report too)
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class Limits:
     cpu_seconds: int = 300  # for the worker's whole life; the wall-clock timeout is per call
     file_mb: int = 16
     open_files: int = 256
+    processes: int = 64  # processes and threads, under bubblewrap only (DESIGN.md: NPROC)
     output_chars: int = 4000  # captured student output kept per call
 
     def for_worker(self) -> dict:
@@ -83,7 +95,8 @@ class WorkerProcess:
     feeds a queue (slower to wake, but Windows pipes cannot be select()ed).
     """
 
-    def __init__(self, argv: list[str], workdir: str, env: dict):
+    def __init__(self, argv: list[str], workdir: str, env: dict, signal_codes: bool = False):
+        self.signal_codes = signal_codes  # bwrap reports a signal death as exit 128 + signal
         flags = {"start_new_session": True} if POSIX else {
             "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -161,6 +174,8 @@ class WorkerProcess:
         code = self.process.poll()
         if code is None:
             return "still running"
+        if self.signal_codes and 128 < code < 128 + 65:
+            code = 128 - code  # bwrap's 128 + signal, as Popen reports a signal: negative
         if code < 0 and POSIX:
             try:
                 return f"killed by {signal.Signals(-code).name}"
@@ -172,14 +187,24 @@ class WorkerProcess:
 class Sandbox:
     """A submission file graded in an untrusted worker; see the module docstring."""
 
-    # what isolation was used, reported in the results: resource limits only where they exist
-    layer = "process + resource limits" if POSIX else "process (timeouts only)"
+    # what isolation was used, reported in the results: resource limits only where they exist;
+    # an instance asked for bubblewrap says whether it got it
+    layer = PROCESS_LAYER
 
     def __init__(self, source: Path, module: str, limits: Limits = Limits(),
                  blocked_imports: tuple[str, ...] = BLOCKED_IMPORTS,
                  display_name: str | None = None, isolation: str = "process"):
+        if isolation not in ISOLATIONS:
+            raise ValueError(f"isolation is one of {ISOLATIONS}, not {isolation!r}")
         self.source, self.module, self.limits = Path(source), module, limits
         self.isolation = isolation  # "process", or "bwrap" where bubblewrap is installed
+        self.bwrap = isolation == "bwrap" and bubblewrap.problem() is None
+        if self.bwrap:
+            self.layer = BWRAP_LAYER
+        elif isolation == "bwrap":
+            self.layer = f"{PROCESS_LAYER} (bwrap not available)"
+        self.attempts: list[tuple[str, str]] = []  # (kind, path or detail), reported by the worker
+        self.attempts_dropped = 0
         self.display_name = display_name or self.source.name  # in tracebacks and messages
         self.blocked_imports = blocked_imports
         self.workdir = tempfile.mkdtemp(prefix="grade-")
@@ -188,6 +213,10 @@ class Sandbox:
         self.submission_dir = os.path.join(self.workdir, "submission")
         os.mkdir(self.submission_dir)
         shutil.copyfile(self.source, os.path.join(self.submission_dir, f"{module}.py"))
+        self.uid = bubblewrap.sandbox_uid() if self.bwrap else None  # as root: the worker's
+        if self.bwrap:  # the worker may run as a uid of its own: it reads, never writes, here
+            os.chmod(self.submission_dir, 0o755)
+            os.chmod(os.path.join(self.submission_dir, f"{module}.py"), 0o644)
         self.generation = 0
         self.worker: WorkerProcess | None = None
         self.import_failure: ImportFailed | None = None
@@ -197,13 +226,25 @@ class Sandbox:
     def start(self) -> None:
         """Start a worker (non-blocking: the hello is awaited by the first request)."""
         self.generation += 1
+        home = self.home  # under bubblewrap, an empty tmpfs at the same path
+        # the grader's packages are the submission's to read only in a trusted run
+        shown = tuple(n for n in bubblewrap.HIDDEN_PACKAGES if n not in self.blocked_imports)
+        hidden = tuple(n for n in bubblewrap.HIDDEN_PACKAGES if n in self.blocked_imports)
         config = {"workdir": self.submission_dir, "file": f"{self.module}.py",
                   "display_name": self.display_name,
                   "module": self.module, "generation": self.generation,
                   "blocked_imports": list(self.blocked_imports),
-                  "limits": self.limits.for_worker(), "output_chars": self.limits.output_chars}
-        argv = [sys.executable, "-I", str(WORKER_SCRIPT), json.dumps(config)]
-        self.worker = WorkerProcess(argv, self.submission_dir, worker_environment(self.home))
+                  "limits": self.limits.for_worker(), "output_chars": self.limits.output_chars,
+                  "home": home, "protected": list(bubblewrap.package_folders(hidden)),
+                  "trusted": list(bubblewrap.package_folders(shown))}
+        script, env = str(WORKER_SCRIPT), worker_environment(home)
+        if self.bwrap:
+            config.update(processes=self.limits.processes, uid=self.uid)
+            script = f"{bubblewrap.WORKER_MOUNT}/{WORKER_SCRIPT.name}"
+        argv = [sys.executable, "-I", script, json.dumps(config)]
+        if self.bwrap:
+            argv = bubblewrap.command(argv, self.submission_dir, home, env, self.uid, shown)
+        self.worker = WorkerProcess(argv, self.submission_dir, env, signal_codes=self.bwrap)
         self._hello_pending = True
 
     def _await_hello(self) -> None:
@@ -213,10 +254,15 @@ class Sandbox:
             self._discard()
             raise CallTimedOut(msg("import_timeout", seconds=self.limits.start_timeout))
         if isinstance(frame, Exception):
+            try:  # the pipe closes a moment before the exit status is there to read
+                self.worker.process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
             description = self.worker.exit_description()
             self._discard()
             raise ImportFailed(msg("worker_died_on_import", how=description))
         header, _ = frame
+        self._note_attempts(header)
         error = header.get("import_error")
         if isinstance(error, dict):
             self.import_failure = ImportFailed(
@@ -262,6 +308,7 @@ class Sandbox:
         if isinstance(frame, Exception):
             return self._died(call, frame)
         header, blobs = frame
+        self._note_attempts(header)
         reply = Reply(header, blobs)
         if isinstance(header.get("error"), dict):
             raise student_error(call, header["error"], reply.output)
@@ -282,6 +329,33 @@ class Sandbox:
         how = self.worker.exit_description()
         self._discard()
         raise WorkerCrashed(msg("worker_died", call=call, how=how), msg("hint_worker_died"))
+
+    def _note_attempts(self, header: dict) -> None:
+        """Keep the attempts a reply reports (untrusted data: checked, deduplicated, capped)."""
+        attempts = header.get("attempts")
+        dropped = header.get("attempts_dropped")
+        if type(dropped) is int and dropped > 0:
+            self.attempts_dropped += min(dropped, 1_000_000)
+        if type(attempts) is not list:
+            return
+        for item in attempts:
+            if (type(item) is not list or len(item) != 2 or item[0] not in ATTEMPT_KINDS
+                    or type(item[1]) is not str):
+                continue
+            attempt = (item[0], item[1][:200])
+            if attempt in self.attempts:
+                continue
+            if len(self.attempts) >= MAX_ATTEMPTS:
+                self.attempts_dropped += 1
+            else:
+                self.attempts.append(attempt)
+
+    def attempt_notes(self) -> tuple[str, ...]:
+        """The attempts as sentences for the student, in the current language."""
+        notes = [msg(f"attempt_{kind}", detail=detail).render() for kind, detail in self.attempts]
+        if self.attempts_dropped:
+            notes.append(msg("attempts_dropped", count=self.attempts_dropped).render())
+        return tuple(notes)
 
     def decode(self, reply: Reply, value, from_handle):
         """Decode a reply value; malformed data from the worker is the submission's failure."""

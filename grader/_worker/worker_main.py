@@ -10,14 +10,18 @@ module with output captured, says hello, then serves requests until told to exit
     {"op": "exit"}
 
 Replies are {"ok": value, ...} or {"error": {"kind", "type", "message", "traceback"}, ...},
-each with the captured "output" of that request. Objects that are not plain data stay here
-in a handle table. Nothing in this process is trusted: the grader validates every reply.
+each with the captured "output" of that request and, when there were any since the last
+reply, the "attempts" the audit hook recorded (files outside the submission, network,
+processes: see Auditor). Objects that are not plain data stay here in a handle table.
+Nothing in this process is trusted: the grader validates every reply.
 """
 
+import _thread
 import inspect
 import io
 import json
 import os
+import site
 import sys
 import traceback
 import warnings
@@ -30,6 +34,8 @@ sys.path.remove(WORKER_DIR)
 import numpy as np  # noqa: E402
 
 MAX_WARNINGS = 10  # per call
+MAX_ATTEMPTS = 20  # distinct attempts reported per worker; the rest are only counted
+MAX_DETAIL = 200  # characters of a path or address in a report
 
 
 class CappedWriter(io.TextIOBase):
@@ -96,6 +102,167 @@ def apply_limits(limits: dict) -> None:
                 resource.setrlimit(which, (limits[key], limits[key]))
             except (ValueError, OSError):
                 pass  # a hard limit already lower than ours: keep the lower one
+
+
+def confine(config: dict) -> None:
+    """Under bubblewrap only (grader.bubblewrap): the process limit, then the worker's own uid.
+
+    RLIMIT_NPROC counts every process and thread of a uid, so it is set only here, inside a
+    sandbox of its own, never for the grader's user (DESIGN.md). The kernel ignores it for
+    uid 0, so a worker started as root switches to the unused uid it was given; bwrap left
+    it CAP_SETUID and CAP_SETGID for that, and the switch drops every capability.
+    """
+    if config.get("processes"):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NPROC, (config["processes"], config["processes"]))
+    uid = config.get("uid")
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+
+
+def under(path: str, folders: tuple[str, ...]) -> bool:
+    """Whether `path` is one of `folders` or inside one (both absolute and normalised)."""
+    return any(path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+               for folder in folders)
+
+
+def address(value) -> str:
+    """A socket address as host:port where it is one."""
+    if isinstance(value, tuple) and len(value) >= 2:
+        return f"{value[0]}:{value[1]}"
+    return str(value)
+
+
+class Auditor:
+    """An audit hook that records what the submission tries beyond its own folder: reading or
+    writing files outside the submission, its temporary folder and the Python installation,
+    listing such folders, the network, and starting processes.
+
+    A report, not a boundary: it sees what Python code does through the standard library, not
+    what C code does, and the worker runs the submission in this very process, so the
+    submission can fool the report (it cannot remove the hook: sys.addaudithook has no
+    inverse). The boundary is bubblewrap in batch mode; there the attempt also fails.
+    Reading the environment is fine and not recorded.
+    """
+
+    WATCHED = frozenset({
+        "open", "os.listdir", "os.scandir", "os.symlink", "os.link",
+        "socket.__new__", "socket.connect", "socket.bind", "socket.sendto",
+        "socket.getaddrinfo", "socket.gethostbyname",
+        "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+        "os.fork", "os.forkpty"})
+    SENDS = {"socket.connect": "connect to", "socket.bind": "bind to", "socket.sendto": "send to"}
+    WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+
+    def __init__(self, root: str, home: str, protected=(), trusted=()):
+        import numpy
+
+        installation = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                        os.path.dirname(os.__file__),  # the standard library
+                        os.path.dirname(os.path.dirname(numpy.__file__))}
+        installation.update(getattr(site, "getsitepackages", list)())
+        installation.update(trusted)  # the reference package, when the reference is graded
+        writable = {root, home}
+        self.own = self._folders([WORKER_DIR])  # the worker's files (tracebacks read them)
+        self.readable = self._folders(installation | writable) + self.DEVICES
+        self.writable = self._folders(writable) + self.DEVICES
+        self.protected = self._folders(protected)  # the grader's packages, wherever installed
+        self.attempts: list[list[str]] = []  # not yet sent
+        self.seen: set[tuple[str, str]] = set()
+        self.dropped = 0
+        self.busy: set[int] = set()  # threads inside the hook (its own calls are not audited)
+
+    @staticmethod
+    def _folders(paths) -> tuple[str, ...]:
+        folders = set()
+        for path in paths:
+            path = os.path.abspath(path)
+            folders.update({path, os.path.realpath(path)})
+        return tuple(sorted(folders))
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if event not in self.WATCHED:  # the cheap test every audited operation pays
+            return
+        thread = _thread.get_ident()
+        if thread in self.busy:
+            return
+        self.busy.add(thread)
+        try:
+            self.inspect(event, args)
+        except Exception:  # a report must never break the submission
+            pass
+        finally:
+            self.busy.discard(thread)
+
+    def inspect(self, event: str, args: tuple) -> None:
+        if event == "open":
+            path, mode, flags = args
+            write = (any(c in mode for c in "wax+") if isinstance(mode, str)
+                     else bool(flags & self.WRITE_FLAGS))
+            self.check_path("write" if write else "read", path)
+        elif event in ("os.listdir", "os.scandir"):
+            self.check_path("list", "." if args[0] is None else args[0])
+        elif event in ("os.symlink", "os.link"):
+            self.check_path("read", args[0])  # a link to a file is a way to read it
+        elif event == "socket.__new__":
+            socket = sys.modules.get("socket")
+            family = socket.AddressFamily(args[1]).name if socket else args[1]
+            self.record("network", f"socket {family}")
+        elif event in self.SENDS:
+            self.record("network", f"{self.SENDS[event]} {address(args[-1])}")
+        elif event.startswith("socket."):
+            self.record("network", f"look up {args[0]}")
+        else:
+            self.record("process", self.process_detail(event, args))
+
+    @staticmethod
+    def process_detail(event: str, args: tuple) -> str:
+        if event in ("os.fork", "os.forkpty"):
+            return event[3:]
+        command = {"subprocess.Popen": 1, "os.system": 0, "os.exec": 1, "os.posix_spawn": 1,
+                   "os.spawn": 2}[event]
+        value = args[command]
+        if isinstance(value, bytes):
+            value = os.fsdecode(value)
+        if isinstance(value, (list, tuple)):
+            value = " ".join(os.fsdecode(v) if isinstance(v, bytes) else str(v) for v in value)
+        return str(value)
+
+    def check_path(self, kind: str, path) -> None:
+        if isinstance(path, int) or path is None:
+            return  # an open file descriptor: its opening was checked
+        path = os.path.abspath(os.fsdecode(path))
+        if under(path, self.own):
+            return
+        allowed = self.writable if kind == "write" else self.readable
+        if self.allowed(path, allowed) or self.allowed(os.path.realpath(path), allowed):
+            return
+        self.record(kind, path)
+
+    def allowed(self, path: str, folders: tuple[str, ...]) -> bool:
+        return under(path, folders) and not under(path, self.protected)
+
+    def record(self, kind: str, detail: str) -> None:
+        key = (kind, detail[:MAX_DETAIL])
+        if key in self.seen:
+            return
+        if len(self.seen) >= MAX_ATTEMPTS:
+            self.dropped += 1
+            return
+        self.seen.add(key)
+        self.attempts.append(list(key))
+
+    def drain(self) -> dict:
+        """The attempts not yet sent, for the next reply's header."""
+        if not self.attempts and not self.dropped:
+            return {}
+        report = {"attempts": self.attempts, "attempts_dropped": self.dropped}
+        self.attempts, self.dropped = [], 0
+        return report
 
 
 DISPLAY_NAMES: dict[str, str] = {}  # the copy's file name -> the name the student knows
@@ -171,6 +338,7 @@ class Worker:
         self.generation = config["generation"]
         self.objects, self.ids = {}, {}  # handle id -> object; id(object) -> handle id
         self.capture = CappedWriter(config["output_chars"])
+        self.auditor = None  # installed just before the submission is imported
 
     # -- handles --
     def handle_for(self, obj) -> dict:
@@ -191,6 +359,8 @@ class Worker:
     def send(self, reply: dict, blobs=()) -> None:
         output, total = self.capture.take()
         reply.update(output=output, output_total=total)
+        if self.auditor is not None:
+            reply.update(self.auditor.drain())
         wire.write_frame(self.proto_out, reply, list(blobs))
 
     def send_value(self, value, extra=None) -> None:
@@ -298,6 +468,10 @@ def main() -> None:
     sys.meta_path.insert(0, ImportBlocker(config["blocked_imports"]))
     os.chdir(worker.root)
     apply_limits(config["limits"])
+    confine(config)
+    worker.auditor = Auditor(worker.root, config["home"], config.get("protected", ()),
+                             config.get("trusted", ()))
+    sys.addaudithook(worker.auditor)
     failure = worker.import_submission()
     worker.send({"hello": os.getpid(), "import_error": failure})
     if failure is None:
