@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import catalog, i18n
+from grader import catalog, i18n, replay
 from grader.failures import GraderError, NotImplementedYet, SubmissionFailure
 from grader.i18n import msg, tr
 from grader.remote import CALLS, Submission
@@ -158,12 +158,11 @@ def submission(request: pytest.FixtureRequest, exercise: catalog.Exercise):
 
 
 @pytest.fixture
-def reference(exercise: catalog.Exercise):
-    """The reference implementation of this exercise (trusted, in this process)."""
-    try:
-        return importlib.import_module(exercise.reference)
-    except ImportError as exc:
-        raise GraderError(f"the reference {exercise.reference} cannot be imported: {exc}") from exc
+def reference(request: pytest.FixtureRequest, exercise: catalog.Exercise):
+    """The reference implementation of this exercise (trusted, in this process); while a
+    release records, a recording proxy of it; in a student bundle, the replay of its answers
+    recorded at release time (see grader/replay.py)."""
+    return replay.reference_for(request, exercise)
 
 
 def check_seed(item: pytest.Item) -> int:

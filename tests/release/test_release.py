@@ -1,0 +1,195 @@
+"""A real release of the course's exercises, used as a student would use it.
+
+One release (module-scoped) is reused: its files, its own verification, the bundle's `grade`
+run as a real subprocess inside the bundle where the instructor's reference cannot be
+imported, and the leak scan against planted leaks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from grader import answers, catalog, release_verify
+from grader.cli import main
+from grader.release import release
+from tests.conftest import REPO
+from tests.exercises._solutions import solution_source
+
+EXERCISES = catalog.all_exercises(REPO / "exercises")
+# `grade` inside the bundle: `python -I` (no PYTHONPATH, no user site), the bundle first on
+# sys.path, and the reference package refused even though the instructor's install has it
+STUDENT_GRADE = r"""
+import sys
+class NoReference:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.split(".")[0] == "reference":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoReference)
+sys.path.insert(0, ".")
+import grader
+if sys.argv[1:] == ["where"]:
+    print(grader.__file__)
+    raise SystemExit(0)
+from grader.cli import main
+main(prog_name="grade")
+"""
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """(report, bundle folder) of one release of every exercise, zipped too."""
+    out = tmp_path_factory.mktemp("release") / "course-bundle"
+    report = release(out, EXERCISES, zip_path=out.with_suffix(".zip"))
+    return report, out
+
+
+def student_grade(bundle, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-I", "-c", STUDENT_GRADE, *args], cwd=bundle,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "NO_COLOR": "1",
+                               "COLUMNS": "120"})
+
+
+def test_the_release_verified_itself(released):
+    report, out = released
+    assert report.ok, report.problems
+    assert [v.exercise for v in report.verification] == [e.code for e in EXERCISES]
+    for row in report.verification:
+        assert row.reference_score == row.max_score > 0 and row.stub_score == 0
+        assert set(row.stub_outcomes) <= {"not_implemented", "failed"}
+    assert report.leaks == () and out.is_dir()
+    assert not list(out.parent.glob(".course-bundle.partial-*"))
+
+
+def test_the_bundle_has_what_students_need_and_nothing_else(released):
+    report, out = released
+    files = set(report.files)
+    assert {"pyproject.toml", "README.md", "README.zh-TW.md", "grader/cli.py",
+            "grader/replay.py", "datasets/README.md"} <= files
+    for exercise in EXERCISES:
+        folder = f"exercises/{exercise.folder.name}"
+        for name in (exercise.stub, "README.md", "README.zh-TW.md", "exercise.toml",
+                     "tests/test_visible.py", "tests/conftest.py",
+                     f"tests/{answers.FILE_NAME}"):
+            assert f"{folder}/{name}" in files
+    assert not [f for f in files if f.endswith("test_hidden.py") or f.startswith("reference/")
+                or "__pycache__" in f]
+    assert files == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(report.zip_path) as archive:
+        assert {n.split("/", 1)[1] for n in archive.namelist()} == files
+
+
+def test_the_packaging_installs_the_grader_only(released):
+    _, out = released
+    pyproject = (out / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'include = ["grader*"]' in pyproject and 'grade = "grader.cli:main"' in pyproject
+    assert "otter" not in pyproject and '"numpy>=' in pyproject
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e ." in readme and "grade exercise 01" in readme
+    assert "pip install -e ." in (out / "README.zh-TW.md").read_text(encoding="utf-8")
+
+
+def test_the_bundle_runs_its_own_grader_without_the_reference(released):
+    _, out = released
+    done = student_grade(out, "where")
+    assert done.stdout.strip() == str(out / "grader" / "__init__.py"), done.stderr
+
+
+def test_the_students_grade_exercise_01_scores_the_stub_zero(released):
+    _, out = released
+    done = student_grade(out, "exercise", "01")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Exercise 01" in done.stdout and "0 / 28" in done.stdout
+    assert "not implemented" in done.stdout and "grader error" not in done.stdout
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.code)
+def test_a_correct_solution_gets_full_visible_marks_from_the_bundle(released, exercise,
+                                                                    tmp_path):
+    _, out = released
+    solution = tmp_path / exercise.stub
+    solution.write_text(solution_source(), encoding="utf-8")
+    done = student_grade(out, "exercise", exercise.code, "--file", str(solution), "--json")
+    result = json.loads(done.stdout)
+    assert done.returncode == 0, [t["output"] for t in result["tests"] if t["score"] == 0]
+    assert result["score"] == result["max_score"] > 0
+
+
+def test_another_seed_in_the_bundle_says_so(released):
+    _, out = released
+    done = student_grade(out, "exercise", "02", "--seed", "3")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "seed 0 only" in done.stdout and "--seed 3" in done.stdout
+
+
+def test_instructor_commands_say_they_are_not_in_a_student_bundle(released):
+    _, out = released
+    for command in (["selfcheck"], ["release", "elsewhere"]):
+        done = student_grade(out, *command)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "student bundle does not include" in done.stderr
+
+
+def test_a_planted_leak_is_caught(released, tmp_path):
+    from reference import activations, losses
+
+    _, out = released
+    copy = tmp_path / "bundle"
+    shutil.copytree(out, copy)
+    assert release_verify.leaks(copy, EXERCISES) == []
+    body = inspect.getsource(losses.categorical_cross_entropy).split('"""')[-1]
+    with (copy / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write(f"\n```python\n{body}\n```\n")  # the body, verbatim, in a README
+    stub = copy / "exercises" / "02_activations" / "activations.py"
+    source = inspect.getsource(activations.softmax_backward).replace("def softmax_backward",
+                                                                     "def helper")
+    stub.write_text(stub.read_text() + "\n\n" + source.replace("    ", "  "))  # reformatted
+    found = "\n".join(release_verify.leaks(copy, EXERCISES))
+    assert "README.md contains the body of reference/losses.py: categorical_cross_entropy" \
+        in found
+    assert "activations.py contains the body of reference/activations.py: softmax_backward" \
+        in found
+
+
+def test_hidden_checks_and_reference_folders_are_refused(released, tmp_path):
+    _, out = released
+    copy = tmp_path / "bundle"
+    shutil.copytree(out, copy)
+    assert release_verify.forbidden_files(copy, {"reference"}) == []
+    (copy / "exercises" / "01_loss_functions" / "tests" / "test_hidden.py").write_text("")
+    (copy / "reference").mkdir()
+    assert len(release_verify.forbidden_files(copy, {"reference"})) == 2
+
+
+def test_a_failed_verification_keeps_nothing_and_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(release_verify, "grade_in_clean_copy", lambda bundle, exercises: [])
+    monkeypatch.setattr(release_verify, "leaks",
+                        lambda bundle, exercises: ["README.md contains the body of x"])
+    out = tmp_path / "bundle"
+    result = CliRunner().invoke(main, ["release", str(out), "--zip", "01"])
+    assert result.exit_code == 1, result.output
+    assert "release failed" in result.output and "README.md contains the body" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_is_a_usage_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["release", str(tmp_path), "01"])
+    assert result.exit_code == 2 and "not empty" in result.output
+    result = CliRunner().invoke(main, ["release", str(tmp_path), "--force", "01"])
+    assert result.exit_code == 2 and "does not look like an earlier bundle" in result.output
+
+
+def test_the_standalone_reference_solution_imports_no_reference():
+    source = release_verify.standalone_solution("reference.losses")
+    compile(source, "losses.py", "exec")
+    assert "from reference" not in source and "def log_softmax" in source
