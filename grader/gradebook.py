@@ -94,6 +94,7 @@ class Gradebook:
         self.path = Path(path)
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._refuse_other_databases()
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -102,6 +103,15 @@ class Gradebook:
         except sqlite3.DatabaseError as exc:
             raise GradebookError(f"{self.path} is not a gradebook this grader can use: "
                                  f"{exc}") from None
+
+    def _refuse_other_databases(self) -> None:
+        """Another program's SQLite file is left as it is (the schema would be added to it)."""
+        tables = {row[0] for row in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            self.db.close()
+            raise GradebookError(f"{self.path} is an SQLite database but not a gradebook (its "
+                                 f"tables: {', '.join(sorted(tables))}); name another file")
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()

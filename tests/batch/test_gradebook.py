@@ -1,6 +1,7 @@
 """The SQLite gradebook: rows survive reopening, a re-grade replaces, problems are rows too."""
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -69,3 +70,16 @@ def test_a_gradebook_of_another_schema_is_refused(tmp_path):
         db.execute("INSERT INTO meta VALUES ('schema', '0')")
     with pytest.raises(GradebookError, match="schema 0"):
         Gradebook(path)
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "todo.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE todo (item TEXT)")
+        db.commit()
+    with pytest.raises(GradebookError, match="not a gradebook .*todo"):
+        Gradebook(path)
+    with closing(sqlite3.connect(path)) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+    assert tables == {"todo"} and mode == "delete"
