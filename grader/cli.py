@@ -116,4 +116,15 @@ def selfcheck_command(names: tuple[str, ...]) -> None:
 
 
 # Instructor commands, each defined in its own module (imported here; they import their heavy
-# dependencies inside the command, so `grade exercise` starts no slower).
+# dependencies inside the command, so `grade exercise` starts no slower). Those that need the
+# reference or the hidden checks stop with exit status 2 in a student bundle.
+from grader.cli_batch import batch_command  # noqa: E402
+from grader.cli_export import export  # noqa: E402
+from grader.cli_interop import export_autograder_command, export_otter_command  # noqa: E402
+from grader.cli_release import needs_reference, release_command  # noqa: E402
+
+for _command in (release_command, batch_command, export_otter_command,
+                 export_autograder_command):
+    main.add_command(needs_reference(_command))
+main.add_command(export)
+needs_reference(selfcheck_command)
