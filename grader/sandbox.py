@@ -241,6 +241,8 @@ class Sandbox:
         if self.bwrap:
             config.update(processes=self.limits.processes, uid=self.uid)
             script = f"{bubblewrap.WORKER_MOUNT}/{WORKER_SCRIPT.name}"
+        else:
+            config["parent"] = os.getpid()  # the worker dies with us (bwrap: --die-with-parent)
         argv = [sys.executable, "-I", script, json.dumps(config)]
         if self.bwrap:
             argv = bubblewrap.command(argv, self.submission_dir, home, env, self.uid, shown)

@@ -104,6 +104,25 @@ def apply_limits(limits: dict) -> None:
                 pass  # a hard limit already lower than ours: keep the lower one
 
 
+def die_with_parent(parent: int | None) -> None:
+    """Linux: be killed when the grader process that started us dies, so an endless loop
+    outlives no killed batch (the process-group kill needs a living grader to send it).
+    A guard, not a boundary: the submission could undo it. Under bubblewrap, bwrap's
+    --die-with-parent does this and `parent` is None."""
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the grader died before prctl took effect
+        os._exit(0)
+
+
 def confine(config: dict) -> None:
     """Under bubblewrap only (grader.bubblewrap): the process limit, then the worker's own uid.
 
@@ -468,6 +487,7 @@ def main() -> None:
     sys.meta_path.insert(0, ImportBlocker(config["blocked_imports"]))
     os.chdir(worker.root)
     apply_limits(config["limits"])
+    die_with_parent(config.get("parent"))
     confine(config)
     worker.auditor = Auditor(worker.root, config["home"], config.get("protected", ()),
                              config.get("trusted", ()))

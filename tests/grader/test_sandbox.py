@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -108,3 +111,41 @@ def test_checks_can_only_send_data(student):
 
     with pytest.raises(GraderError, match="checks send data"):
         student.echo(object())
+
+
+GRADER_THAT_DIES = """
+import sys, textwrap
+from pathlib import Path
+from grader.remote import Submission
+from grader.sandbox import Limits, Sandbox
+
+path = Path(sys.argv[1])
+path.write_text("def spin():\\n    while True:\\n        pass\\n")
+sandbox = Sandbox(path, "student", Limits(call_timeout=120.0))
+sandbox.start()
+print(sandbox.worker.process.pid, flush=True)
+Submission(sandbox).spin()
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping; a zombie (dead, not yet reaped) counts as dead."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_in_an_endless_loop_dies_with_a_killed_grader(tmp_path):
+    with subprocess.Popen([sys.executable, "-c", GRADER_THAT_DIES, str(tmp_path / "s.py")],
+                          stdout=subprocess.PIPE, text=True) as grader:
+        worker = int(grader.stdout.readline())
+        time.sleep(0.5)  # the worker is spinning in the call now
+        assert _alive(worker)
+        grader.kill()  # SIGKILL: no chance to kill the worker's process group
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker)
