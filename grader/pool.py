@@ -27,7 +27,7 @@ from pathlib import Path
 
 from grader.catalog import Exercise
 from grader.failures import GraderError
-from grader.runner import grade
+from grader.runner import environment, grade
 
 TASKS_PER_PROCESS = 50  # a pool process is replaced after this many, to bound its memory
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -171,7 +171,7 @@ class Pool:
         self.slots = [self._new_slot() for _ in range(size)]
 
     def _new_slot(self) -> _Slot:
-        with _environment(ONE_THREAD):  # a forkserver or spawned child imports NumPy with them
+        with environment(ONE_THREAD):  # a forkserver or spawned child imports NumPy with them
             return _Slot(self.context, self.setup)
 
     def _replace(self, slot: _Slot, kill: bool) -> _Slot:
@@ -214,17 +214,3 @@ class Pool:
 
     def __exit__(self, kind, value, traceback) -> None:
         self.close(kill=kind is not None)
-
-
-@contextlib.contextmanager
-def _environment(values: dict):
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -50,19 +50,27 @@ class Capture:
 
 
 @contextlib.contextmanager
-def _isolated_pytest_environment():
-    """No third-party plugins and no PYTEST_ADDOPTS while grading; restored afterwards."""
-    saved = {k: os.environ.get(k) for k in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS")}
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    os.environ.pop("PYTEST_ADDOPTS", None)
+def environment(values: dict[str, str | None]):
+    """Set (or, for None, unset) environment variables; restore them afterwards."""
+    saved = {key: os.environ.get(key) for key in values}
     try:
+        for key, value in values.items():
+            _set_variable(key, value)
         yield
     finally:
         for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            _set_variable(key, value)
+
+
+def _set_variable(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
+
+
+# while grading: no third-party pytest plugins and no PYTEST_ADDOPTS
+PYTEST_ISOLATED = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None}
 
 
 def submission_id(path: Path) -> str:
@@ -145,7 +153,7 @@ def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
     args = [*map(str, files), "-c", str(GRADE_INI),
             "--rootdir", str(exercise.folder), "-p", "grader.plugin", "-p", "no:cacheprovider",
             "-p", "no:terminal", "--import-mode=importlib", *SPEED_PLUGINS_OFF, *extra]
-    with _isolated_pytest_environment(), _forget_modules_under(exercise.folder):
+    with environment(PYTEST_ISOLATED), _forget_modules_under(exercise.folder):
         code = pytest.main(args, plugins=[*plugins, capture])
     return code, capture.state
 
