@@ -172,12 +172,12 @@ def run_check(exercise: catalog.Exercise, check_name: str, namespace: dict, *,
               lang: str | None = None, seed: int = 0) -> list[CheckResult]:
     """The results of the check `check_name` (one per parametrized case) of `exercise` on the
     functions in `namespace`; hidden checks are found where the exercise has them."""
-    from grader.runner import _run_pytest  # the runner's isolated pytest session
+    from grader.runner import run_pytest  # the runner's isolated pytest session
 
     lang = lang or i18n.from_environment()
     one = _OneCheck(exercise, check_name, namespace)
     args = ["--no-sandbox", "--capture=sys", "--grader-lang", lang, "--grader-seed", str(seed)]
-    _, state = _run_pytest(exercise, True, args, one)
+    _, state = run_pytest(exercise, True, args, one)
     if state is None:
         raise GraderError(f"pytest could not run the checks of exercise {exercise.code}")
     if state.collection_errors:

@@ -123,7 +123,7 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
         if trust_reference:
             args.append("--allow-reference-import")
         try:
-            code, state = _run_pytest(exercise, hidden, args,
+            code, state = run_pytest(exercise, hidden, args,
                                       Prestarted({exercise.folder: sandbox}), *plugins)
         finally:
             sandbox.close()
@@ -144,7 +144,7 @@ def grade(exercise: Exercise, submission: Path | None = None, *, lang: str = "en
         notes=(*notes, *sandbox.attempt_notes()))
 
 
-def _run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
+def run_pytest(exercise: Exercise, hidden: bool, extra: list[str], *plugins):
     """pytest.main on the exercise's check files with only our plugin; (exit code, state)."""
     files = exercise.test_files(hidden)
     if not files:
@@ -183,7 +183,7 @@ def _forget_modules_under(folder: Path):
 
 def inventory(exercise: Exercise, hidden: bool = True) -> list[tuple[str, float, str]]:
     """The checks of an exercise without running them: (node id, points, visibility)."""
-    code, state = _run_pytest(exercise, hidden, ["--collect-only"])
+    code, state = run_pytest(exercise, hidden, ["--collect-only"])
     if state is None or state.collection_errors or code not in (0, pytest.ExitCode.OK):
         errors = "\n".join(state.collection_errors) if state else f"exit {int(code)}"
         raise GraderError(f"the checks of exercise {exercise.code} cannot be collected: "
