@@ -1,5 +1,7 @@
 """Exports of a gradebook: CSV for an LMS, per-student feedback, Gradescope's results.json and
-the instructor's summary report. One module per format; `common` reads the gradebook.
+the instructor's summary report. One module per format (the report: `summary` writes it,
+`passrates` computes the pass rates and flags, `figures` draws them); `common` reads the
+gradebook.
 
 `export(kind, gradebook, out, ...)` is what `grade export` calls; each module's write_*
 function can be called on its own with a `common.load_book(...)`. Heavy imports (matplotlib)

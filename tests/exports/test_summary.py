@@ -135,7 +135,7 @@ def test_chinese_report_without_a_chinese_font_draws_english_figures_without_war
     DejaVu Sans is the CJK font also takes the path a real CJK font takes."""
     book = load_book(gradebook(class_rows()[:4]), "zh-TW")
     for font in (None, "DejaVu Sans"):
-        monkeypatch.setattr(summary, "_cjk_font", lambda font=font: font)
+        monkeypatch.setattr("grader.exports.figures._cjk_font", lambda font=font: font)
         write_report(book, tmp_path / str(font), lang="zh-TW")
         page = (tmp_path / str(font) / "report.html").read_text(encoding="utf-8")
         assert "評分摘要" in page and "檢查的標記規則" in page

@@ -32,7 +32,7 @@ def test_export_otter_of_an_unknown_exercise_is_a_usage_error(tmp_path):
     assert done.exit_code == 2 and "no exercise '99'" in done.output
 
 
-def test_export_gradescope_writes_the_zip(tmp_path):
+def test_export_autograder_writes_the_zip(tmp_path):
     out = tmp_path / "gs" / "autograder.zip"
     done = CliRunner().invoke(main, ["export-autograder", str(out), "01"])
     assert done.exit_code == 0, done.output

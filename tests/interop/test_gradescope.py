@@ -171,7 +171,7 @@ def test_bundle_holds_the_scripts_the_grader_and_every_check(bundle):
     archive = zipfile.ZipFile(bundle)
     names = set(archive.namelist())
     assert {"setup.sh", "run_autograder", "project/pyproject.toml",
-            "project/grader/gradescope.py", "project/reference/losses.py",
+            "project/grader/gradescope/__main__.py", "project/reference/losses.py",
             "project/exercises/01_loss_functions/tests/test_hidden.py",
             "project/exercises/02_activations/tests/test_visible.py"} <= names
     assert not any("__pycache__" in n for n in names)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder image (written by
-# `grade export-gradescope`; see grader/gradescope.py). It makes a virtual environment with
+# `grade export-gradescope`; see grader/gradescope/). It makes a virtual environment with
 # this project's dependencies (NumPy, pytest ...) and the project itself, from project/.
 # run_autograder grades with the source copy in project/ either way (PYTHONPATH).
 set -euo pipefail
