@@ -2,6 +2,12 @@
 grade the submission in ROOT/submission with every exercise of the bundle, visible and hidden
 checks, and write ROOT/results/results.json.
 
+The submission folder is one student's upload, read and matched to exercises by the batch
+grader's intake (grader/intake): .py and .ipynb files at any depth or in a zip, decoded
+(UTF-8, a BOM, a coding line, Big5), each exercise's best-named file graded and the others
+named in a note. What intake cannot use becomes a failed test of its exercise, or a line of
+the output when it concerns the whole upload.
+
 ROOT is GRADE_AUTOGRADER_ROOT (default /autograder; autograder.py lists the other variables
 run_autograder reads). Whatever happens a results.json is written: a crash of ours becomes a
 result with the error message and score 0.
@@ -11,13 +17,18 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
-from grader import catalog, i18n
+from grader import catalog, i18n, intake
 from grader.catalog import Exercise
-from grader.gradescope.matching import match_files, submitted_files
+from grader.gradebook import WHOLE_UPLOAD
 from grader.gradescope.results import problem_json, results_json
+from grader.intake import Problem, Submission, Upload
+from grader.intake.reading import read_folder
+from grader.results import ExerciseResult
 
 ENV_ROOT = "GRADE_AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
@@ -38,40 +49,83 @@ def _missing_test(exercise: Exercise, message: str) -> dict:
             "output_format": "text", "visibility": "visible"}
 
 
-def grade_submission(folder: Path, exercises: list[Exercise], *, lang: str = "en",
-                     isolation: str = "process") -> dict:
-    """results.json for the submission in `folder`: each exercise's file graded with the
-    visible and hidden checks; an exercise without a file gets a failed test saying so."""
+def _missing_message(exercise: Exercise) -> str:
+    functions = ", ".join(exercise.functions[:3])
+    functions += ", …" if len(exercise.functions) > 3 else ""
+    return i18n.tr("gs_missing", code=exercise.code, stub=exercise.stub, functions=functions)
+
+
+def read_upload(folder: Path) -> Upload:
+    """The student's upload in `folder`, read as intake reads a student's folder: every .py,
+    .ipynb and .zip at any depth (sizes capped, links reported, zips checked and opened in
+    memory); sources are named from the folder ("submission/hw/losses.py")."""
+    folder = Path(folder)
+    upload = Upload(folder.name, folder.name)
+    if folder.is_dir():
+        read_folder(upload, folder, folder.name)
+    return upload
+
+
+def _grade(submission: Submission, lang: str, isolation: str) -> ExerciseResult:
+    """One submission graded with the visible and hidden checks; intake's notes come first."""
     from grader.runner import grade
 
+    result = grade(submission.exercise, submission.path, lang=lang, hidden=True,
+                   isolation=isolation)
+    notes = tuple(note.render(lang) for note in submission.notes)
+    return replace(result, submission=submission.source, notes=notes + result.notes)
+
+
+def _not_mentioned(upload: Upload, output: list[str]) -> list[str]:
+    """The upload's files that no line of `output` names: no exercise's, and not graded."""
+    text = "\n".join(output)
+    return [i18n.tr("gs_ignored", file=file.source) for file in upload.files
+            if file.source not in text]
+
+
+def grade_submission(folder: Path, exercises: list[Exercise], *, lang: str = "en",
+                     isolation: str = "process") -> dict:
+    """results.json for the student's upload in `folder`: each exercise's submission (as intake
+    finds it) graded with the visible and hidden checks; an exercise without one gets a failed
+    test saying why, and what concerns the whole upload is in the output."""
     i18n.set_language(lang)
-    files = submitted_files(folder)
-    if not files:
+    upload = read_upload(folder)
+    if not upload.files and not upload.problems:
         expected = ", ".join(e.stub for e in exercises) + " (.py / .ipynb)"
         return problem_json(i18n.tr("gs_no_files", expected=expected))
-    matched, left = match_files(files, exercises)
-    results, extra_tests, notes = [], [], []
-    for exercise in exercises:
-        path = matched.get(exercise.code)
-        if path is None:
-            functions = ", ".join(exercise.functions[:3])
-            functions += ", …" if len(exercise.functions) > 3 else ""
-            extra_tests.append(_missing_test(exercise, i18n.tr(
-                "gs_missing", code=exercise.code, stub=exercise.stub, functions=functions)))
-            continue
-        name = str(path.relative_to(folder))
-        try:
-            results.append(grade(exercise, path, lang=lang, hidden=True, isolation=isolation))
-        except Exception as exc:  # noqa: BLE001  (one file's trouble is that file's result)
-            message = i18n.tr("gs_not_graded", file=name, message=f"{type(exc).__name__}: {exc}")
-            extra_tests.append(_missing_test(exercise, message))
-            notes.append(message)
-    notes += [i18n.tr("gs_ignored", file=str(p.relative_to(folder))) for p in left]
-    if not results and not extra_tests:
-        return problem_json("\n".join(notes))
-    data = results_json(results, {e.code: e for e in exercises})
-    data["tests"] += extra_tests
+    results: list[ExerciseResult] = []
+    failed: dict[str, str] = {}  # exercise code: why its submission was not graded
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
+        submissions, problems = intake.student_submissions(upload, exercises, Path(scratch))
+        for submission in submissions:
+            try:
+                results.append(_grade(submission, lang, isolation))
+            except Exception as exc:  # noqa: BLE001  (one file's trouble is that file's result)
+                failed[submission.exercise.code] = i18n.tr(
+                    "gs_not_graded", file=submission.source,
+                    message=f"{type(exc).__name__}: {exc}")
+    return _results(upload, exercises, submissions, problems, results, failed, lang)
+
+
+def _results(upload: Upload, exercises: list[Exercise], submissions: list[Submission],
+             problems: list[Problem], results: list[ExerciseResult], failed: dict[str, str],
+             lang: str) -> dict:
+    """results.json of the graded submissions, with a failed test for each exercise without a
+    result and the upload's problems in the output."""
+    graded = {r.exercise for r in results}
+    by_code = {p.exercise: p.render(lang) for p in problems}
+    tests = [_missing_test(e, failed.get(e.code) or by_code.get(e.code) or _missing_message(e))
+             for e in exercises if e.code not in graded]
+    notes = [by_code[WHOLE_UPLOAD]] if WHOLE_UPLOAD in by_code else []
+    notes += failed.values()
+    data = results_json(results, {e.code: e for e in exercises}, lang=lang)
+    mentioned = [data["output"], *notes, *(t["output"] for t in tests),
+                 *(s.source for s in submissions), *(p.source for p in problems),
+                 *(n.render(lang) for s in submissions for n in s.notes)]
+    notes += _not_mentioned(upload, mentioned)
+    data["tests"] += tests
     data["output"] = "\n".join([data["output"], *notes]).strip()
+    data["extra_data"]["content_hashes"] = {s.exercise.code: s.content_hash for s in submissions}
     return data
 
 

@@ -1,6 +1,6 @@
-"""Gradescope: results.json from results (each hidden-feedback mode), the matching of a
-submission's files to exercises, and the autograder zip's run_autograder run for real, as a
-subprocess, on a correct, a wrong and an empty submission.
+"""Gradescope: results.json from results (each hidden-feedback mode), a submission folder read
+and matched to exercises by intake and graded in-process, and the autograder zip's
+run_autograder run for real, as a subprocess, on a correct, a wrong and an empty submission.
 
 run_autograder runs here without setup.sh: GRADE_AUTOGRADER_PYTHON points it at this Python,
 which has the project's dependencies; it grades with the grader, reference and checks in the
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from grader import catalog, gradescope
-from grader.gradescope import export_autograder, match_files, problem_json, results_json
+from grader.gradescope import export_autograder, grade_submission, problem_json, results_json
 from grader.results import CheckResult, ExerciseResult
 from tests.conftest import REPO
 from tests.exercises._solutions import solution_source
@@ -129,7 +129,7 @@ def test_problem_json():
     assert data["score"] == 0 and data["output"] == "no file found" and data["tests"] == []
 
 
-# --- matching files to exercises -------------------------------------------------------------
+# --- a submission folder, graded in-process ---------------------------------------------------
 
 
 def notebook(path: Path, *sources: str) -> Path:
@@ -140,22 +140,46 @@ def notebook(path: Path, *sources: str) -> Path:
     return path
 
 
+def summary_files(data: dict) -> dict[str, str]:
+    """{exercise code: the file its summary line names} from results.json's output."""
+    lines = [line for line in data["output"].splitlines() if line.startswith("Exercise ")]
+    return {line.split()[1]: line[line.index("(") + 1:line.index(")")] for line in lines}
+
+
 def test_files_match_by_stub_name_then_by_the_functions_they_define(tmp_path):
-    both = [exercise("01"), exercise("02")]
-    (tmp_path / "sub").mkdir()
-    losses = tmp_path / "sub" / "losses.py"
-    losses.write_text(SOLUTIONS, encoding="utf-8")
-    work = notebook(tmp_path / "work.ipynb", "import numpy as np",
-                    "def relu_forward(x):\n    return x, x\n", "def sigmoid_forward(x): ...")
-    notes = tmp_path / "notes.py"
-    notes.write_text("def plot(): ...\n", encoding="utf-8")
-    (tmp_path / "__MACOSX").mkdir()
-    (tmp_path / "__MACOSX" / "losses.py").write_text("junk", encoding="utf-8")
-    files = gradescope.submitted_files(tmp_path)
-    assert tmp_path / "__MACOSX" / "losses.py" not in files
-    matched, left = match_files(files, both)
-    assert matched == {"01": losses, "02": work}
-    assert left == [notes]
+    folder = tmp_path / "submission"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "losses.py").write_text(SOLUTIONS, encoding="utf-8")
+    notebook(folder / "work.ipynb", "import numpy as np",
+             "def relu_forward(x):\n    return x, x\n", "def sigmoid_forward(x): ...")
+    (folder / "notes.py").write_text("def plot(): ...\n", encoding="utf-8")
+    (folder / "__MACOSX").mkdir()
+    (folder / "__MACOSX" / "losses.py").write_text("junk", encoding="utf-8")
+    data = grade_submission(folder, [exercise("01"), exercise("02")])
+    assert summary_files(data) == {"01": "losses.py", "02": "work.ipynb"}
+    assert data["extra_data"]["content_hashes"].keys() == {"01", "02"}
+    assert "submission/notes.py was not graded" in data["output"]
+    assert "__MACOSX" not in data["output"] and "junk" not in json.dumps(data)
+    assert all(t["status"] == "passed" for t in data["tests"] if t["name"].startswith("01"))
+    graded_02 = [t for t in data["tests"] if t["name"].startswith("02")]
+    assert len(graded_02) > 1  # its checks, not the one test of a missing exercise
+
+
+def test_a_zip_of_a_big5_file_is_graded(tmp_path):
+    big5 = ("# 均方誤差（作業一）\nimport numpy as np\n\n\ndef mse(y_pred, y_true):\n"
+            "    return float(np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2))\n")
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "hw1.zip", "w") as archive:
+        archive.writestr("hw1/losses.py", big5.encode("big5"))
+    data = grade_submission(folder, [exercise("01"), exercise("02")])
+    assert summary_files(data) == {"01": "hw1.zip:losses.py"}  # the zip's one folder dropped
+    assert "submission/hw1.zip:losses.py was saved in Big5 (cp950)" in data["output"]
+    mse = {t["name"]: t for t in data["tests"]}["01 · mse matches the reference on 1-D and (N, D) "
+                                                 "batches"]
+    assert mse["status"] == "passed"
+    missing = [t for t in data["tests"] if t["name"].startswith("02")]
+    assert len(missing) == 1 and "upload activations.py" in missing[0]["output"]
 
 
 # --- the autograder zip, run for real --------------------------------------------------------
