@@ -5,6 +5,8 @@
     stub = "losses.py"                 # the file the student edits
     reference = "reference.losses"     # the module with the correct implementation
     functions = ["mse", "mse_grad"]    # what the student implements
+    plots = ["regimes"]                # optional: figures drawn by the folder's plots.py from
+                                       # the student's functions (`grade exercise NN --plot`)
     [title]  en = "..."  zh-TW = "..."
     [limits] call_timeout = 10.0, memory_mb = 2048   # optional, see sandbox.Limits
     [hidden] checks = 3, points = 6    # announced to students; a test keeps it true
@@ -45,6 +47,7 @@ class Exercise:
     hidden_checks: int = 0
     hidden_points: float = 0
     hidden_feedback: str = "full"  # one of HIDDEN_FEEDBACK
+    plots: tuple[str, ...] = ()  # functions of the folder's plots.py (grader/plots.py)
 
     @property
     def code(self) -> str:
@@ -62,6 +65,11 @@ class Exercise:
     def test_files(self, hidden: bool = False) -> list[Path]:
         names = ["test_visible.py"] + (["test_hidden.py"] if hidden else [])
         return [self.folder / "tests" / n for n in names if (self.folder / "tests" / n).exists()]
+
+    @property
+    def plots_path(self) -> Path:
+        """The instructor's plots.py: draws figures from the student's functions."""
+        return self.folder / "plots.py"
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en", self.slug)
@@ -85,10 +93,18 @@ def _limits(table: dict, where: Path) -> Limits:
     return Limits(**{k: type(getattr(Limits, k))(v) for k, v in table.items()})
 
 
-def _names(value, where: Path) -> tuple[str, ...]:
+def _names(value, where: Path, key: str = "functions") -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CatalogError(f"{where}: functions must be a list of names, got {value!r}")
+        raise CatalogError(f"{where}: {key} must be a list of names, got {value!r}")
     return tuple(value)
+
+
+def _plots(value, where: Path) -> tuple[str, ...]:
+    names = _names(value, where, "plots")
+    bad = [n for n in names if not n.isidentifier()]
+    if bad:
+        raise CatalogError(f"{where}: plots must name functions of plots.py, got {bad!r}")
+    return names
 
 
 def _hidden_feedback(table: dict, where: Path) -> str:
@@ -112,7 +128,8 @@ def load(folder: Path) -> Exercise:
                         limits=_limits(_table(data, "limits", path), path),
                         hidden_checks=int(hidden.get("checks", 0)),
                         hidden_points=hidden.get("points", 0),
-                        hidden_feedback=_hidden_feedback(hidden, path))
+                        hidden_feedback=_hidden_feedback(hidden, path),
+                        plots=_plots(data.get("plots", []), path))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"{path}: {type(exc).__name__}: {exc}") from None
 

@@ -73,24 +73,52 @@ def list_exercises(lang: str | None) -> None:
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES),
               help="en or zh-TW (default: from the locale, else English)")
 @click.option("--seed", type=int, default=0, help="vary the random inputs of the checks")
+@click.option("--plot", is_flag=True,
+              help="also draw the exercise's figures from your functions (PNG files)")
+@click.option("--plot-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="where --plot writes the figures (default: plots/NN_slug/ here; "
+                   "implies --plot)")
 def exercise_command(name: str, path: Path | None, as_json: bool, lang: str | None,
-                     seed: int) -> None:
-    """Grade exercise NAME (a number like 01 or 1, or its slug) with the visible checks."""
+                     seed: int, plot: bool, plot_dir: Path | None) -> None:
+    """Grade exercise NAME (a number like 01 or 1, or its slug) with the visible checks.
+
+    With --plot, then draw the exercise's figures from your functions and say where the PNG
+    files are; the exit status is still the grading's."""
     from grader.failures import GraderError
     from grader.runner import grade
 
     exercise = _find(name)
+    lang = _language(lang)
     try:
-        result = grade(exercise, path, lang=_language(lang), seed=seed)
+        result = grade(exercise, path, lang=lang, seed=seed)
     except GraderError as exc:
         raise GraderUsageError(str(exc)) from None
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
+    if not as_json:
         from grader.report import show
 
         show(result)
+    figures = _draw(exercise, path, plot_dir, lang) if plot or plot_dir else None
+    if as_json:
+        data = result.to_json()
+        if figures is not None:
+            data["plots"] = figures.to_json()
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif figures is not None:
+        from grader.report import show_plots
+
+        show_plots(figures)
     sys.exit(result.exit_code)
+
+
+def _draw(exercise, path: Path | None, plot_dir: Path | None, lang: str):
+    """The exercise's figures (grader.plots, which imports matplotlib: only when asked for)."""
+    from grader.failures import GraderError
+    from grader.plots import draw_plots
+
+    try:
+        return draw_plots(exercise, path, plot_dir, lang=lang)
+    except GraderError as exc:
+        raise GraderUsageError(str(exc)) from None
 
 
 @main.command("selfcheck")

@@ -35,7 +35,8 @@ from grader.selfcheck import reference_file
 GRADER_DIR = Path(__file__).resolve().parent
 TEMPLATES = GRADER_DIR / "templates"
 EXERCISE_FILES = ("README.md", "README.zh-TW.md", "exercise.toml", "tests/test_visible.py",
-                  "tests/conftest.py")  # besides the stub; a missing conftest.py is fine
+                  "tests/conftest.py", "plots.py")  # besides the stub; conftest.py and
+#                                                     plots.py are optional
 REQUIRED = ("README.md", "README.zh-TW.md", "exercise.toml", "tests/test_visible.py")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 BUNDLE_NAME = "numpy-dl-exercises"

@@ -6,6 +6,10 @@ NO_COLOR and non-terminal output are respected by rich's Console itself.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
@@ -13,6 +17,9 @@ from rich.text import Text
 
 from grader.i18n import tr
 from grader.results import CheckResult, ExerciseResult
+
+if TYPE_CHECKING:  # grader.plots imports the runner (pytest): only when drawing
+    from grader.plots import PlotReport
 
 SYMBOLS = {"passed": ("✔", "green"), "not_implemented": ("○", "yellow"),
            "error": ("!", "magenta")}
@@ -73,3 +80,39 @@ def render(result: ExerciseResult) -> Group:
 
 def show(result: ExerciseResult, console: Console | None = None) -> None:
     (console or Console()).print(render(result))
+
+
+def _shown_path(path: str) -> str:
+    """A path relative to the working directory where it is inside it (shorter to read)."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def render_plots(report: PlotReport) -> Group:
+    """The figures of `grade exercise NN --plot`: each file written, or why it was not.
+    Paths are never wrapped (print with soft_wrap), so they can be copied."""
+    if not report.plots:
+        return Group(Text(tr("plots_none", code=report.exercise), style="dim"))
+    folder = _shown_path(report.out_dir) + os.sep
+    lines = [Text(tr("plots_heading", code=report.exercise, folder=folder), style="bold")]
+    lines += [Text(f"· {note}", style="dim") for note in report.notes]
+    for plot in report.plots:
+        if plot.outcome == "drawn":
+            lines.append(Text.assemble(("✔ ", "green"), plot.title))
+            lines += [Text(f"    {_shown_path(file)}") for file in plot.files]
+            continue
+        lines.append(_status(plot))  # a PlotResult has a check's title and outcome
+        lines += [Text(f"    {line}") for line in plot.message.splitlines()]
+        if plot.stdout:
+            output = plot.stdout.rstrip("\n").splitlines()[:OUTPUT_LINES]
+            lines += [Text(f"    {line}", style="dim") for line in (tr("your_output"), *output)]
+    drawn = sum(plot.outcome == "drawn" for plot in report.plots)
+    lines.append(Text(tr("plots_summary", drawn=drawn, total=len(report.plots), folder=folder),
+                      style="dim"))
+    return Group(*lines)
+
+
+def show_plots(report: PlotReport, console: Console | None = None) -> None:
+    (console or Console()).print(render_plots(report), soft_wrap=True)

@@ -79,7 +79,7 @@ def test_the_bundle_has_what_students_need_and_nothing_else(released):
         folder = f"exercises/{exercise.folder.name}"
         for name in (exercise.stub, "README.md", "README.zh-TW.md", "exercise.toml",
                      "tests/test_visible.py", "tests/conftest.py",
-                     f"tests/{answers.FILE_NAME}"):
+                     f"tests/{answers.FILE_NAME}", *(["plots.py"] if exercise.plots else [])):
             assert f"{folder}/{name}" in files
     assert not [f for f in files if f.endswith("test_hidden.py") or f.startswith("reference/")
                 or "__pycache__" in f]
