@@ -14,12 +14,13 @@ import textwrap
 import pytest
 
 from tests.conftest import by_name
-from tests.exercises import _solutions_03, _solutions_04
+from tests.exercises import _solutions_03, _solutions_04, _solutions_05, _solutions_06
 from tests.exercises._solutions import solution_source
 
 SOLUTIONS = solution_source()
 # exercises whose alternative solution has a file of its own (default: SOLUTIONS)
-SOURCES = {"03": _solutions_03.solution_source(), "04": _solutions_04.solution_source()}
+SOURCES = {"03": _solutions_03.solution_source(), "04": _solutions_04.solution_source(),
+           "05": _solutions_05.solution_source(), "06": _solutions_06.solution_source()}
 
 
 def with_mistake(override: str, exercise: str = "01") -> str:
@@ -35,7 +36,7 @@ def lost_checks(result) -> dict[str, str]:
     return {name: check.message for name, check in by_name(result).items() if not check.passed}
 
 
-@pytest.mark.parametrize("exercise", ["01", "02", "03", "04"])
+@pytest.mark.parametrize("exercise", ["01", "02", "03", "04", "05", "06"])
 def test_alternative_solution_gets_full_marks(grade_source, exercise):
     result = grade_source(exercise, SOURCES.get(exercise, SOLUTIONS), hidden=True)
     assert lost_checks(result) == {}
@@ -409,10 +410,173 @@ WRONG_GRADIENT_DESCENT = {
 }
 
 
+# Exercise 05: its alternative solution is _solutions_05.py, where two_layer_loss calls
+# two_layer_backward and train calls two_layer_loss, so a wrong backward also costs the loss and
+# training checks (their messages point back at the backward).
+WRONG_BACKPROP = {
+    "backward_without_the_sigmoid_derivative": ("""
+        def two_layer_backward(dscores, cache):
+            X, h, W2 = cache
+            da = dscores @ W2.T
+            return {"W1": X.T @ da, "b1": da.sum(axis=0), "W2": h.T @ dscores,
+                    "b2": dscores.sum(axis=0)}
+        """, {"test_two_layer_backward", "test_two_layer_loss", "test_train_on_two_moons"},
+        ["wrong gradients: W1, b1; right: W2, b2", "(the sigmoid's derivative)"]),
+    "backward_with_a_transposed_dW2": ("""
+        def two_layer_backward(dscores, cache):
+            X, h, W2 = cache
+            da = dscores @ W2.T * h * (1 - h)
+            return {"W1": X.T @ da, "b1": da.sum(axis=0), "W2": dscores.T @ h,
+                    "b2": dscores.sum(axis=0)}
+        """, {"test_two_layer_backward", "test_two_layer_loss", "test_train_on_two_moons",
+              "test_inputs_not_modified"},
+        ["wrong gradients: W2; right: W1, b1, b2",
+         "your matrix is the transpose of the right one"]),
+    "bias_gradient_without_the_sum_over_the_batch": ("""
+        def two_layer_backward(dscores, cache):
+            X, h, W2 = cache
+            da = dscores @ W2.T * h * (1 - h)
+            return {"W1": X.T @ da, "b1": da.mean(axis=0), "W2": h.T @ dscores,
+                    "b2": dscores.sum(axis=0)}
+        """, {"test_two_layer_backward", "test_two_layer_loss", "test_train_on_two_moons"},
+        ["wrong gradients: b1; right: W1, W2, b2", "0.2 times the right ones everywhere"]),
+    "loss_gradient_divided_twice_by_n": ("""
+        def two_layer_loss(params, X, y):
+            scores, cache = two_layer_forward(X, params)
+            loss, dscores = _softmax_ce(scores, np.asarray(y))
+            return loss, two_layer_backward(dscores / len(y), cache)
+        """, {"test_two_layer_loss", "test_train_on_two_moons"},
+        ["wrong gradients: W1, b1, W2, b2; right: —", "0.1667 times the right ones",
+         "already divides by N"]),
+    "hand_example_with_the_slides_hidden_formula": ("""
+        _right_hand_example = hand_example
+
+        def hand_example(x=SEED_X, weights=SEED_WEIGHTS, y=SEED_Y):
+            out = _right_hand_example(x, weights, y)
+            for j, (a, b) in enumerate((("dw5", "dw6"), ("dw7", "dw8"))):
+                hj = out[f"h{j + 1}_out"]
+                s = (out[a] + out[b]) * hj * (1 - hj)
+                out[f"dw{j + 1}"], out[f"dw{j + 3}"] = s * x[0], s * x[1]
+            return out
+        """, {"test_hand_gradients"},
+        ["dw1, dw2, dw3, dw4 wrong", "dw1: yours 0.0145833, expected -0.00842148",
+         "The slide adds δw5 + δw6"]),
+    "forward_without_b2": ("""
+        def two_layer_forward(X, params):
+            X = np.asarray(X, dtype=np.float64)
+            h = _hidden(X, params)
+            W2 = np.asarray(params["W2"], dtype=np.float64)
+            return h @ W2, (X, h, W2)
+        """, {"test_two_layer_forward", "test_two_layer_loss", "test_train_on_two_moons"},
+        ["scores of two_layer_forward(X (5, 3)", "@ W2 + b2"]),
+    "accuracy_as_a_count": ("""
+        def accuracy(params, X, y):
+            scores, _ = two_layer_forward(X, params)
+            return float(np.count_nonzero(scores.argmax(axis=1) == np.asarray(y)))
+        """, {"test_accuracy"}, ["returned 8, expected 0.4"]),
+    "train_climbs_the_gradient": ("""
+        def train(X, y, H=16, lr=LR, steps=STEPS, seed=0, batch_size=None):
+            X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+            params = init_params(X.shape[1], H, int(y.max()) + 1, seed)
+            history = []
+            for _ in range(steps):
+                loss, grads = two_layer_loss(params, X, y)
+                history.append(loss)
+                params = {k: v + lr * grads[k] for k, v in params.items()}
+            return params, history
+        """, {"test_train_on_two_moons"}, ["loss history of train(X (200, 2)"]),
+}
+
+
+WRONG_OPTIMIZERS = {
+    "momentum_as_heavy_ball": ("""
+        def momentum(w, dw, state=None, lr=1e-2, gamma=0.9):
+            w, g = _f(w), _f(dw)
+            v = gamma * _get(state, "m", w) + lr * g
+            return w - v, {"m": v}
+        """, {"test_momentum_ema"}, ["this is the heavy ball v = γv + lr·g"]),
+    "heavy_ball_as_the_seeds_ema": ("""
+        def heavy_ball(w, dw, state=None, lr=1e-2, gamma=0.9):
+            w, g = _f(w), _f(dw)
+            v = gamma * _get(state, "v", w) + (1.0 - gamma) * g
+            return w - lr * v, {"v": v}
+        """, {"test_heavy_ball"}, ["this is the seeds' EMA momentum"]),
+    "nesterov_as_heavy_ball": ("""
+        def nesterov(w, dw, state=None, lr=1e-2, gamma=0.9):
+            return heavy_ball(w, dw, state, lr, gamma)
+        """, {"test_nesterov"}, ["Nesterov steps w − (γv + lr·g)"]),
+    "adam_without_bias_correction": ("""
+        def adam(w, dw, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=EPS, weight_decay=0.0):
+            w, g = _f(w), _f(dw)
+            g = g + weight_decay * w
+            m = beta1 * _get(state, "m", w) + (1.0 - beta1) * g
+            v = beta2 * _get(state, "v", w) + (1.0 - beta2) * g * g
+            return w - lr * m / (np.sqrt(v) + eps), {"m": m, "v": v}
+        """, {"test_adam", "test_adam_first_step_is_about_lr", "test_adamw"},
+        ["the bias correction is missing", "about 3.2 lr"]),
+    "adam_forgets_t": ("""
+        def adam(w, dw, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=EPS, weight_decay=0.0):
+            w, g = _f(w), _f(dw)
+            g = g + weight_decay * w
+            m = beta1 * _get(state, "m", w) + (1.0 - beta1) * g
+            v = beta2 * _get(state, "v", w) + (1.0 - beta2) * g * g
+            m_hat, v_hat = m / (1 - beta1), v / (1 - beta2)
+            return w - lr * m_hat / (np.sqrt(v_hat) + eps), {"m": m, "v": v}
+        """, {"test_adam", "test_adamw"}, ["next_w of adam at step 2 (state passed back in)"]),
+    "adamw_decay_inside_the_adaptive_term": ("""
+        def adamw(w, dw, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=EPS,
+                  weight_decay=1e-2):
+            return adam(w, dw, state, lr, beta1, beta2, eps, weight_decay=weight_decay)
+        """, {"test_adamw"}, ["the decay went into the gradient (Adam with L2)"]),
+    "rmsprop_state_ignored": ("""
+        def rmsprop(w, dw, state=None, lr=1e-3, rho=0.9, eps=EPS):
+            w, g = _f(w), _f(dw)
+            v = (1.0 - rho) * g * g
+            return w - lr * g / (np.sqrt(v) + eps), {"v": v}
+        """, {"test_rmsprop"}, ["next_w of rmsprop at step 2 (state passed back in)"]),
+    "adagrad_state_as_a_tuple": ("""
+        def adagrad(w, dw, state=None, lr=1e-2, eps=EPS):
+            w, g = _f(w), _f(dw)
+            G = (0.0 if state is None else state[0]) + g * g
+            return w - lr * g / (np.sqrt(G) + eps), (G,)
+        """, {"test_adagrad"}, ["expected a dict"]),
+    "adadelta_with_the_new_d": ("""
+        def adadelta(w, dw, state=None, lr=1.0, rho=0.95, eps=ADADELTA_EPS):
+            w, g = _f(w), _f(dw)
+            v = rho * _get(state, "v", w) + (1.0 - rho) * g**2
+            D = _get(state, "D", w)
+            delta = -np.sqrt(D + eps) / np.sqrt(v + eps) * g
+            D = rho * D + (1.0 - rho) * delta**2
+            delta = -np.sqrt(D + eps) / np.sqrt(v + eps) * g
+            return w + lr * delta, {"v": v, "D": D}
+        """, {"test_adadelta"}, ["next_w of adadelta at step 1"]),
+    "cosine_without_the_floor": ("""
+        def cosine_decay(t, lr0, total_steps, lr_min=0.0):
+            return lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps))
+        """, {"test_schedules"}, ["cos(π·min(t, T)/T)"]),
+    "momentum_updates_w_and_state_in_place": ("""
+        def momentum(w, dw, state=None, lr=1e-2, gamma=0.9):
+            if state is None:
+                state = {"m": np.zeros_like(w)}
+            m = state["m"]
+            m *= gamma
+            m += (1.0 - gamma) * dw
+            w -= lr * m
+            return w, state
+        """, {"test_momentum_ema"}, ["changed its input w in place"]),
+    "step_decay_every_step": ("""
+        def step_decay(t, lr0, drop=0.5, every=10):
+            return lr0 * drop ** (t / every)
+        """, {"test_schedules"}, ["lr0 · drop^⌊t/every⌋"]),
+}
+
+
 WRONG = {**{("01", case): value for case, value in WRONG_LOSSES.items()},
          **{("02", case): value for case, value in WRONG_ACTIVATIONS.items()},
          **{("03", case): value for case, value in WRONG_GRADIENT_DESCENT.items()},
-         **{("04", case): value for case, value in WRONG_PERCEPTRON_DENSE.items()}}
+         **{("04", case): value for case, value in WRONG_PERCEPTRON_DENSE.items()},
+         **{("05", case): value for case, value in WRONG_BACKPROP.items()},
+         **{("06", case): value for case, value in WRONG_OPTIMIZERS.items()}}
 
 
 @pytest.mark.parametrize(("exercise", "case"), sorted(WRONG))
@@ -476,7 +640,36 @@ HIDDEN_ONLY = {
                     break
             return np.array(path)
         """, {"test_path_edge_cases"}),
+    "momentum_hard_codes_gamma": ("06", """
+        def momentum(w, dw, state=None, lr=1e-2, gamma=0.9):
+            w, g = _f(w), _f(dw)
+            m = 0.9 * _get(state, "m", w) + 0.1 * g
+            return w - lr * m, {"m": m}
+        """, {"test_other_hyper_parameters"}),
 }
+
+# Exercise 05's mini-batch order is judged only by a hidden check
+HIDDEN_ONLY.update({
+    "backprop_train_ignores_batch_size": ("05", """
+        _full_train = train
+
+        def train(X, y, H=16, lr=LR, steps=STEPS, seed=0, batch_size=None):
+            return _full_train(X, y, H, lr, steps, seed)
+        """, {"test_mini_batch_training"}),
+    "backprop_train_draws_a_new_permutation_every_step": ("05", """
+        def train(X, y, H=16, lr=LR, steps=STEPS, seed=0, batch_size=None):
+            X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+            params = init_params(X.shape[1], H, int(y.max()) + 1, seed)
+            rng = np.random.default_rng(seed + 1)
+            history = []
+            for _ in range(steps):
+                rows = slice(None) if batch_size is None else rng.permutation(len(y))[:batch_size]
+                loss, grads = two_layer_loss(params, X[rows], y[rows])
+                history.append(loss)
+                params = {k: v - lr * grads[k] for k, v in params.items()}
+            return params, history
+        """, {"test_mini_batch_training"}),
+})
 
 
 @pytest.mark.parametrize("case", sorted(HIDDEN_ONLY))
@@ -600,5 +793,47 @@ CORRECT_GRADIENT_DESCENT = {
 @pytest.mark.parametrize("case", sorted(CORRECT_GRADIENT_DESCENT))
 def test_correct_variants_of_03_keep_full_marks(grade_source, case):
     result = grade_source("03", with_mistake(CORRECT_GRADIENT_DESCENT[case], "03"), hidden=True)
+    assert lost_checks(result) == {}
+    assert result.score == result.max_score > 0
+
+
+# Correct submissions written differently from the reference and _solutions_06: full marks
+CORRECT_OPTIMIZERS = {
+    "in_place_on_copies_and_float32_state": """
+        def momentum(w, dw, state=None, lr=1e-2, gamma=0.9):
+            w = np.array(w, dtype=np.float64)
+            m = np.zeros_like(w) if not state else np.array(state["m"], dtype=np.float64)
+            m *= gamma
+            m += (1.0 - gamma) * np.asarray(dw, dtype=np.float64)
+            w -= lr * m
+            return w, {"m": m}
+
+        def adam(w, dw, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=EPS, weight_decay=0.0):
+            state = dict(state or {})
+            w = np.array(w, dtype=np.float64)
+            g = np.asarray(dw, dtype=np.float64) + weight_decay * w
+            t = state.get("t", 0) + 1
+            m = beta1 * state.get("m", 0.0) + (1 - beta1) * g
+            v = beta2 * state.get("v", 0.0) + (1 - beta2) * g**2
+            m_hat = m / (1 - beta1**t)
+            v_hat = v / (1 - beta2**t)
+            return w - lr * m_hat / (np.sqrt(v_hat) + eps), {"m": m, "v": v, "t": np.int64(t)}
+        """,
+    "loops_over_coordinates": """
+        def rmsprop(w, dw, state=None, lr=1e-3, rho=0.9, eps=EPS):
+            w, g = _f(w), _f(dw)
+            v = _get(state, "v", w)
+            out, v_new = np.empty_like(w), np.empty_like(w)
+            for i in np.ndindex(w.shape):
+                v_new[i] = rho * v[i] + (1 - rho) * g[i] ** 2
+                out[i] = w[i] - lr * g[i] / (math.sqrt(v_new[i]) + eps)
+            return out, {"v": v_new}
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRECT_OPTIMIZERS))
+def test_correct_variants_of_06_keep_full_marks(grade_source, case):
+    result = grade_source("06", with_mistake(CORRECT_OPTIMIZERS[case], "06"), hidden=True)
     assert lost_checks(result) == {}
     assert result.score == result.max_score > 0

@@ -21,12 +21,13 @@ from grader import answers, catalog, release_verify
 from grader.cli import main
 from grader.release import release
 from tests.conftest import REPO
-from tests.exercises import _solutions_03, _solutions_04
+from tests.exercises import _solutions_03, _solutions_04, _solutions_05, _solutions_06
 from tests.exercises._solutions import solution_source
 
 EXERCISES = catalog.all_exercises(REPO / "exercises")
 # exercises whose alternative correct solution has a file of its own (default: _solutions.py)
-SOLUTION_SOURCES = {"03": _solutions_03.solution_source, "04": _solutions_04.solution_source}
+SOLUTION_SOURCES = {"03": _solutions_03.solution_source, "04": _solutions_04.solution_source,
+                    "05": _solutions_05.solution_source, "06": _solutions_06.solution_source}
 # `grade` inside the bundle: `python -I` (no PYTHONPATH, no user site), the bundle first on
 # sys.path, and the reference package refused even though the instructor's install has it
 STUDENT_GRADE = r"""
