@@ -21,13 +21,9 @@ from grader import answers, catalog, release_verify
 from grader.cli import main
 from grader.release import release
 from tests.conftest import REPO
-from tests.exercises import _solutions_03, _solutions_04, _solutions_05, _solutions_06
-from tests.exercises._solutions import solution_source
+from tests.exercises.mistakes import alternative_solution
 
 EXERCISES = catalog.all_exercises(REPO / "exercises")
-# exercises whose alternative correct solution has a file of its own (default: _solutions.py)
-SOLUTION_SOURCES = {"03": _solutions_03.solution_source, "04": _solutions_04.solution_source,
-                    "05": _solutions_05.solution_source, "06": _solutions_06.solution_source}
 # `grade` inside the bundle: `python -I` (no PYTHONPATH, no user site), the bundle first on
 # sys.path, and the reference package refused even though the instructor's install has it
 STUDENT_GRADE = r"""
@@ -121,7 +117,7 @@ def test_a_correct_solution_gets_full_visible_marks_from_the_bundle(released, ex
                                                                     tmp_path):
     _, out = released
     solution = tmp_path / exercise.stub
-    solution.write_text(SOLUTION_SOURCES.get(exercise.code, solution_source)(), encoding="utf-8")
+    solution.write_text(alternative_solution(exercise.code), encoding="utf-8")
     done = student_grade(out, "exercise", exercise.code, "--file", str(solution), "--json")
     result = json.loads(done.stdout)
     assert done.returncode == 0, [t["output"] for t in result["tests"] if t["score"] == 0]
