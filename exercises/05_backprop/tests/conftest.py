@@ -4,6 +4,7 @@
                against the reference's: forward values first, then every gradient by central
                differences of the student's own forward, each parameter judged alone
     hand       the student's hand_example judged key by key against the reference's
+    training   the student's train judged by its first losses and the accuracy it reaches
 """
 
 import numpy as np
@@ -152,3 +153,57 @@ def hand(submission, reference):
             fail(f"{what}: {', '.join(wrong)} wrong ({shown})",
                  f"{what}：{', '.join(wrong)} 不正確（{shown}）", *hints)
     return check
+
+
+FIRST_STEPS = 20  # losses compared step by step with the reference's, from the same start
+STEPS = 2000  # train's default number of steps
+HISTORY_RTOL = 1e-6  # the same arithmetic in another order drifts far less in 20 steps
+
+
+def trained_accuracy(params, X, y, what: str) -> float:
+    """Accuracy of returned params computed here (a released bundle's reference is a replay that
+    only knows recorded inputs): argmax of σ(X W1 + b1) W2 + b2."""
+    try:
+        p = {k: np.asarray(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2")}
+        h = 1.0 / (1.0 + np.exp(-np.clip(X @ p["W1"] + p["b1"], -500, 500)))
+        scores = h @ p["W2"] + p["b2"]
+    except (TypeError, KeyError, ValueError, IndexError):
+        fail(f"{what} did not return params as a dict of W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)",
+             f"{what} 回傳的 params 不是含 W1 (D, H)、b1 (H,)、W2 (H, C)、b2 (C,) 的 dict")
+    if scores.shape != (X.shape[0], int(y.max()) + 1) or not np.all(np.isfinite(scores)):
+        fail(f"{what} returned params that give scores of shape {scores.shape} or not finite",
+             f"{what} 回傳的 params 算出的 scores 形狀是 {scores.shape} 或不是有限值")
+    return float(np.mean(np.argmax(scores, axis=1) == y))
+
+
+class Training:
+    """train(X, y, H=16, **options) judged on the trusted side: its first FIRST_STEPS losses
+    against the reference's from the same start, then the accuracy of a full run."""
+
+    def __init__(self, submission, reference):
+        self.submission, self.reference = submission, reference
+
+    def check(self, X, y, at_least: float, hint=None, **options) -> None:
+        extra = "".join(f", {k}={v}" for k, v in options.items())
+        what = f"train(X {X.shape}, y {y.shape}, H=16{extra})"
+        hints = (hint,) if hint else ()
+        _, history = self.submission.train(X, y, H=16, steps=FIRST_STEPS, **options)
+        _, want = self.reference.train(X, y, H=16, steps=FIRST_STEPS, **options)
+        assert_close(np.asarray(history, dtype=float), np.asarray(want), rtol=HISTORY_RTOL,
+                     what=f"loss history of train(X {X.shape}, y {y.shape}, H=16, "
+                          f"steps={FIRST_STEPS}{extra})", hint=hint)
+        params, history = self.submission.train(X, y, H=16, **options)
+        if len(history) != STEPS:
+            fail(f"{what} returned {len(history)} losses; expected one per step, {STEPS}",
+                 f"{what} 回傳了 {len(history)} 個損失；應該每一步一個，共 {STEPS} 個", *hints)
+        got = trained_accuracy(params, X, y, what)
+        if not got >= at_least:
+            fail(f"after {what} the network classifies {got:.1%} of the points correctly; "
+                 f"expected at least {at_least:.0%}",
+                 f"{what} 之後網路只分對 {got:.1%} 的點；應該至少 {at_least:.0%}", *hints)
+
+
+@pytest.fixture
+def training(submission, reference) -> Training:
+    """The student's train, judged against the reference's first losses and an accuracy."""
+    return Training(submission, reference)
