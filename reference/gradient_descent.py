@@ -18,6 +18,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from reference.validation import as_finite_float
+
 FloatArray = NDArray[np.float64]
 
 # f(x) = A x² + B x + C, the course's example
@@ -40,17 +42,6 @@ CYCLING = "cycling"  # η f'' = 2: the error flips sign and keeps its size forev
 DIVERGING = "diverging"  # η f'' > 2: the error flips sign and grows
 
 
-def _as_float(name: str, a_name: str, a: ArrayLike) -> FloatArray:
-    """a as a float64 array, after checking it is real-valued and finite."""
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: {a_name} must be real numbers, got {a!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: {a_name} must be finite, got {a!r}")
-    return arr
-
-
 def _scalar_or_array(a: FloatArray) -> float | FloatArray:
     """A Python float for a 0-d result, the array otherwise."""
     return float(a) if a.ndim == 0 else a
@@ -58,7 +49,7 @@ def _scalar_or_array(a: FloatArray) -> float | FloatArray:
 
 def _positive(name: str, a_name: str, value: float) -> float:
     """value as a float, after checking it is finite and > 0."""
-    value = float(_as_float(name, a_name, value))
+    value = float(as_finite_float(name, a_name, value))
     if not value > 0.0:
         raise ValueError(f"{name}: {a_name} must be > 0, got {value}")
     return value
@@ -72,7 +63,7 @@ def f(x: ArrayLike) -> float | FloatArray:
 
     x: float or (...)  ->  float or (...)
     """
-    x = _as_float("f", "x", x)
+    x = as_finite_float("f", "x", x)
     return _scalar_or_array(A * x * x + B * x + C)
 
 
@@ -81,7 +72,7 @@ def df(x: ArrayLike) -> float | FloatArray:
 
     x: float or (...)  ->  float or (...)
     """
-    x = _as_float("df", "x", x)
+    x = as_finite_float("df", "x", x)
     return _scalar_or_array(2.0 * A * x + B)
 
 
@@ -93,7 +84,7 @@ def numerical_derivative(
     fn is called twice, with float64 arrays of x's shape, and must work elementwise.
     x: float or (...), h > 0  ->  float or (...)
     """
-    x = _as_float("numerical_derivative", "x", x)
+    x = as_finite_float("numerical_derivative", "x", x)
     h = _positive("numerical_derivative", "h", h)
     f_plus = np.asarray(fn(x + h), dtype=np.float64)
     f_minus = np.asarray(fn(x - h), dtype=np.float64)
@@ -123,9 +114,9 @@ def gradient_descent(
     x0: float (1-D descent) or (D,), lr = η > 0  ->  path: (K + 1,) or (K + 1, D), K <= max_steps
     """
     name = "gradient_descent"
-    x = _as_float(name, "x0", x0).copy()  # (), or (D,)
+    x = as_finite_float(name, "x0", x0).copy()  # (), or (D,)
     lr = _positive(name, "lr", lr)
-    tol = float(_as_float(name, "tol", tol))
+    tol = float(as_finite_float(name, "tol", tol))
     if tol < 0.0:
         raise ValueError(f"{name}: tol must be >= 0, got {tol}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)):
@@ -163,7 +154,7 @@ def lr_regime(lr: float, curvature: float = F_CURVATURE) -> str:
     lr = η > 0, curvature = c > 0  ->  one of MONOTONE, OSCILLATING, CYCLING, DIVERGING
     """
     lr = _positive("lr_regime", "lr", lr)
-    curvature = float(_as_float("lr_regime", "curvature", curvature))
+    curvature = float(as_finite_float("lr_regime", "curvature", curvature))
     if not curvature > 0.0:
         raise ValueError(
             f"lr_regime: curvature must be > 0 (a quadratic with a minimum), got {curvature}"
@@ -183,7 +174,7 @@ def lr_regime(lr: float, curvature: float = F_CURVATURE) -> str:
 
 def _xy(name: str, x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """x and y as finite float64 arrays of one shape (N,), N >= 2, x not constant."""
-    x, y = _as_float(name, "x", x), _as_float(name, "y", y)
+    x, y = as_finite_float(name, "x", x), as_finite_float(name, "y", y)
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError(
             f"{name}: x and y must both have shape (N,), got {x.shape} and {y.shape}"
@@ -245,7 +236,7 @@ def fit_line_gd(
     x, y: (N,), lr = η > 0  ->  params: (K + 1, 2) rows (w_k, b_k), losses: (K + 1,) line_mse
     """
     x, y = _xy("fit_line_gd", x, y)
-    theta0 = _as_float("fit_line_gd", "(w0, b0)", [w0, b0])
+    theta0 = as_finite_float("fit_line_gd", "(w0, b0)", [w0, b0])
 
     def grad(theta: FloatArray) -> FloatArray:
         r = theta[0] * x + theta[1] - y  # (N,) residuals

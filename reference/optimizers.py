@@ -32,6 +32,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from reference.validation import as_finite_float
+
 FloatArray = NDArray[np.float64]
 State = dict
 
@@ -43,20 +45,9 @@ ADADELTA_EPS = 1e-6  # Zeiler's value: inside both roots, it also sets Adadelta'
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _as_float(name: str, a_name: str, a: ArrayLike) -> FloatArray:
-    """a as a float64 array, after checking it is real-valued and finite."""
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: {a_name} must be real numbers, got {a!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: {a_name} must be finite, got {a!r}")
-    return arr
-
-
 def _w_dw(name: str, w: ArrayLike, dw: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """w and dw as float64 arrays of one shape."""
-    w, dw = _as_float(name, "w", w), _as_float(name, "dw", dw)
+    w, dw = as_finite_float(name, "w", w), as_finite_float(name, "dw", dw)
     if w.shape != dw.shape:
         raise ValueError(f"{name}: dw has shape {dw.shape} but w has shape {w.shape}")
     return w, dw
@@ -70,7 +61,7 @@ def _slot(name: str, state: State | None, key: str, shape: tuple[int, ...]) -> F
         raise ValueError(f"{name}: state must be None or the dict a previous call returned")
     if key not in state:
         return np.zeros(shape)
-    arr = _as_float(name, f"state[{key!r}]", state[key])
+    arr = as_finite_float(name, f"state[{key!r}]", state[key])
     if arr.shape != shape:
         raise ValueError(f"{name}: state[{key!r}] has shape {arr.shape} but w has shape {shape}")
     return arr
@@ -372,14 +363,14 @@ def bowl(w: ArrayLike) -> float:
 
     w: (2,)  ->  float
     """
-    w = _as_float("bowl", "w", w)
+    w = as_finite_float("bowl", "w", w)
     c = np.asarray(BOWL_CURVATURES)
     return float(0.5 * np.sum(c * w * w))
 
 
 def bowl_grad(w: ArrayLike) -> FloatArray:
     r"""∇f(w) = c ⊙ w for the bowl.   w: (2,)  ->  (2,)"""
-    w = _as_float("bowl_grad", "w", w)
+    w = as_finite_float("bowl_grad", "w", w)
     return np.asarray(BOWL_CURVATURES) * w
 
 
@@ -388,13 +379,13 @@ def rosenbrock(w: ArrayLike) -> float:
 
     w: (2,) = (x, y)  ->  float
     """
-    x, y = _as_float("rosenbrock", "w", w)
+    x, y = as_finite_float("rosenbrock", "w", w)
     return float((ROSEN_A - x) ** 2 + ROSEN_B * (y - x * x) ** 2)
 
 
 def rosenbrock_grad(w: ArrayLike) -> FloatArray:
     r"""∇f = (−2(a − x) − 4 b x (y − x²),  2 b (y − x²)).   w: (2,)  ->  (2,)"""
-    x, y = _as_float("rosenbrock_grad", "w", w)
+    x, y = as_finite_float("rosenbrock_grad", "w", w)
     r = y - x * x
     return np.array([-2.0 * (ROSEN_A - x) - 4.0 * ROSEN_B * x * r, 2.0 * ROSEN_B * r])
 
@@ -417,7 +408,7 @@ def run(
     that iterate, once an iterate is not finite or has |w| > DIVERGENCE_LIMIT (a diverging run).
     w0: (D,)  ->  path: (steps + 1, D), path[0] = w0
     """
-    w = _as_float("run", "w0", w0).copy()
+    w = as_finite_float("run", "w0", w0).copy()
     if isinstance(steps, bool) or int(steps) != steps or steps < 0:
         raise ValueError(f"run: steps must be a whole number >= 0, got {steps!r}")
     state = None
