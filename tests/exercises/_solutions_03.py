@@ -102,10 +102,3 @@ def fit_line_gd(x, y, lr, max_steps=MAX_STEPS, tol=TOL, w0=0.0, b0=0.0):
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.array([np.mean((X @ theta - y) ** 2) for theta in params])
     return params, losses
-
-
-def solution_source() -> str:
-    """This module's text: one file that solves exercise 03."""
-    from pathlib import Path
-
-    return Path(__file__).read_text(encoding="utf-8")

@@ -96,10 +96,3 @@ def dense_parameter_counts(sizes, use_bias=True):
 
 def count_parameters(sizes, use_bias=True):
     return np.sum(dense_parameter_counts(sizes, use_bias))
-
-
-def solution_source() -> str:
-    """This module's text: one file that solves exercise 04."""
-    from pathlib import Path
-
-    return Path(__file__).read_text(encoding="utf-8")

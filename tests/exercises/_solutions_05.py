@@ -113,10 +113,3 @@ def train(X, y, H=16, lr=LR, steps=STEPS, seed=0, batch_size=None):
         history.append(loss)
         params = {k: v - lr * grads[k] for k, v in params.items()}
     return params, history
-
-
-def solution_source() -> str:
-    """This module's text: one file that solves exercise 05."""
-    from pathlib import Path
-
-    return Path(__file__).read_text(encoding="utf-8")

@@ -107,10 +107,3 @@ def cosine_decay(t, lr0, total_steps, lr_min=0.0):
     if t >= total_steps:
         return float(lr_min)
     return lr_min + (lr0 - lr_min) * math.cos(math.pi * t / (2 * total_steps)) ** 2
-
-
-def solution_source() -> str:
-    """This module's text: one file that solves exercise 06."""
-    from pathlib import Path
-
-    return Path(__file__).read_text(encoding="utf-8")

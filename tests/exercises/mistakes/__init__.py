@@ -8,26 +8,36 @@ Every module `exNN` holds three tables, keyed by case name:
     CORRECT      a correct variant that must keep full marks, hidden checks included
 
 A mistake or variant is source text appended to the alternative solution, redefining what
-it names.
+it names. The alternative solution of exercise NN is tests/exercises/_solutions_NN.py, or
+_solutions.py (one file that solves 01 and 02) where there is none. A new exercise needs only
+its two files here: the modules are found by name.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from pathlib import Path
 from types import ModuleType
 
-from tests.exercises import _solutions, _solutions_03, _solutions_04, _solutions_05, _solutions_06
-from tests.exercises.mistakes import ex01, ex02, ex03, ex04, ex05, ex06
+SOLUTIONS_DIR = Path(__file__).resolve().parent.parent
 
-TABLES: dict[str, ModuleType] = {"01": ex01, "02": ex02, "03": ex03, "04": ex04, "05": ex05,
-                                 "06": ex06}
-# the module whose text is the exercise's alternative solution (01 and 02 share one)
-SOLUTIONS: dict[str, ModuleType] = {"01": _solutions, "02": _solutions, "03": _solutions_03,
-                                    "04": _solutions_04, "05": _solutions_05, "06": _solutions_06}
+TABLES: dict[str, ModuleType] = {
+    info.name.removeprefix("ex"): importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+    if info.name.startswith("ex")
+}
+
+
+def solution_path(exercise: str) -> Path:
+    """The file holding exercise `exercise`'s alternative correct solution."""
+    own = SOLUTIONS_DIR / f"_solutions_{exercise}.py"
+    return own if own.is_file() else SOLUTIONS_DIR / "_solutions.py"
 
 
 def alternative_solution(exercise: str) -> str:
     """The text of exercise `exercise`'s alternative correct solution."""
-    return SOLUTIONS[exercise].solution_source()
+    return solution_path(exercise).read_text(encoding="utf-8")
 
 
 def cases(table: str) -> list[tuple[str, str]]:
