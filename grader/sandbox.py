@@ -27,10 +27,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from grader import bubblewrap
 from grader._worker import wire
-from grader.failures import CallTimedOut, ImportFailed, WorkerCrashed, student_error
+from grader.failures import (
+    CallTimedOut,
+    ImportFailed,
+    SubmissionFailure,
+    WorkerCrashed,
+    student_error,
+)
 from grader.i18n import msg
 
 WORKER_SCRIPT = Path(__file__).parent / "_worker" / "worker_main.py"
@@ -219,7 +226,7 @@ class Sandbox:
             os.chmod(os.path.join(self.submission_dir, f"{module}.py"), 0o644)
         self.generation = 0
         self.worker: WorkerProcess | None = None
-        self.import_failure: ImportFailed | None = None
+        self.start_failure: SubmissionFailure | None = None
         self.captured: list[str] = []  # student output of successful calls, drained per check
 
     # -- life cycle --
@@ -250,11 +257,15 @@ class Sandbox:
         self._hello_pending = True
 
     def _await_hello(self) -> None:
+        """Wait for the worker's hello. A failed start (an error, a death or a timeout while
+        importing the file) is kept: it is a property of the file, so every later request
+        fails the same way at once instead of waiting for another start."""
         frame = self.worker.receive(self.limits.start_timeout)
         self._hello_pending = False
         if frame is None:
             self._discard()
-            raise CallTimedOut(msg("import_timeout", seconds=self.limits.start_timeout))
+            self._fail_start(CallTimedOut(msg("import_timeout",
+                                              seconds=self.limits.start_timeout)))
         if isinstance(frame, Exception):
             try:  # the pipe closes a moment before the exit status is there to read
                 self.worker.process.wait(timeout=1)
@@ -262,17 +273,25 @@ class Sandbox:
                 pass
             description = self.worker.exit_description()
             self._discard()
-            raise ImportFailed(msg("worker_died_on_import", how=description))
+            self._fail_start(ImportFailed(msg("worker_died_on_import", how=description)))
         header, _ = frame
         self._note_attempts(header)
         error = header.get("import_error")
         if isinstance(error, dict):
-            self.import_failure = ImportFailed(
+            self._fail_start(ImportFailed(
                 msg("import_failed", file=self.display_name, type=error.get("type", "?"),
                     message=error.get("message", "")),
                 "\n".join(str(line) for line in error.get("traceback", [])),
-                output=str(header.get("output", "")))
-            raise ImportFailed(*self.import_failure.parts, output=self.import_failure.output)
+                output=str(header.get("output", ""))))
+
+    def _fail_start(self, failure: SubmissionFailure) -> NoReturn:
+        self.start_failure = failure
+        self._raise_start_failure()
+
+    def _raise_start_failure(self) -> NoReturn:
+        """Raise a fresh copy of the kept start failure (same type, message and output)."""
+        failure = self.start_failure
+        raise type(failure)(*failure.parts, output=failure.output)
 
     def close(self) -> None:
         if self.worker is not None:
@@ -293,9 +312,8 @@ class Sandbox:
     # -- requests --
     def request(self, header: dict, blobs: list[bytes], call: str) -> Reply:
         """Send one request and wait for its reply, restarting or reporting a dead worker."""
-        if self.import_failure is not None:
-            failure = self.import_failure
-            raise ImportFailed(*failure.parts, output=failure.output)
+        if self.start_failure is not None:
+            self._raise_start_failure()
         if self.worker is None:
             self.start()
         if self._hello_pending:

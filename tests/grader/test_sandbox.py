@@ -149,3 +149,23 @@ def test_a_worker_in_an_endless_loop_dies_with_a_killed_grader(tmp_path):
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(worker)
+
+
+@pytest.mark.parametrize(("source", "failure"), [
+    ("import time\ntime.sleep(60)\n", CallTimedOut),
+    ("import os\nos._exit(4)\n", SubmissionFailure),
+    ("raise ValueError('at import')\n", SubmissionFailure),
+], ids=["sleeps", "exits", "raises"])
+def test_a_failed_start_is_kept_and_never_retried(tmp_path, source, failure):
+    # a file that cannot be imported fails every request the same way, without another start:
+    # a loop at import costs one start timeout, not one per check
+    path = tmp_path / "student.py"
+    path.write_text(source)
+    with Sandbox(path, "student", Limits(start_timeout=1.0)) as sandbox:
+        student = Submission(sandbox)
+        messages = set()
+        for _ in range(3):
+            with pytest.raises(failure) as caught:
+                student.anything(1)
+            messages.add(str(caught.value))
+        assert sandbox.generation == 1 and len(messages) == 1
