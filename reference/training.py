@@ -6,7 +6,8 @@ Every function is pure: arguments are never modified, and randomness comes only 
 - Normalisation is fitted on the training split only, then applied to every split with the
   training statistics (seed 003_28445a1ed427b574.txt, the red-wine regression: min–max scaling
   fitted on the 70 % training part; the seeds README lists this under 001, its summaries of 001
-  and 003 are swapped). `*_fit` returns the statistics, `*_transform` applies them.
+  and 003 are swapped). `*_fit` returns the statistics, `*_transform` applies them,
+  `normalize_splits` does both for a train/validation pair.
 - Vocabulary (seed 002_7539fa50695e6fb9.txt): one epoch visits every one of the N training
   examples once, in iterations of `batch_size` examples; iterations per epoch = ⌈N / batch_size⌉,
   the last batch holding the remainder.
@@ -135,6 +136,26 @@ def zscore_transform(x: ArrayLike, stats: ZScoreStats) -> FloatArray:
     return (arr - stats.mean) / stats.std
 
 
+NORMALISERS = ("minmax", "zscore")  # the `method` names of normalize_splits
+
+
+def normalize_splits(
+    x_train: ArrayLike, x_val: ArrayLike, method: str = "minmax"
+) -> tuple[FloatArray, FloatArray]:
+    """Fit `method` ("minmax" or "zscore") on x_train only, then apply it to both splits.
+
+    x_train: (N, D), x_val: (V, D) -> (x_train' (N, D), x_val' (V, D)), both scaled with the
+    training statistics: the validation split never influences them.
+    """
+    if method == "minmax":
+        stats = minmax_fit(x_train)
+        return minmax_transform(x_train, stats), minmax_transform(x_val, stats)
+    if method == "zscore":
+        z_stats = zscore_fit(x_train)
+        return zscore_transform(x_train, z_stats), zscore_transform(x_val, z_stats)
+    raise ValueError(f"normalize_splits: method must be one of {NORMALISERS}, got {method!r}")
+
+
 # --- splits and batches ----------------------------------------------------------------------
 
 
@@ -162,13 +183,16 @@ def iterations_per_epoch(N: int, batch_size: int) -> int:
     return -(-N // B)
 
 
-def minibatch_indices(
-    N: int, batch_size: int, rng: np.random.Generator | None = None
-) -> list[IntArray]:
-    """One epoch's batches of indices: a permutation of range(N) (or range(N) in order when rng
-    is None) cut into ⌈N / batch_size⌉ consecutive pieces, the last holding the remainder."""
+def minibatch_indices(N: int, batch_size: int, seed: int | None = None) -> list[IntArray]:
+    """One epoch's batches of indices: a permutation of range(N) drawn with `seed` (range(N) in
+    order when seed is None) cut into ⌈N / batch_size⌉ consecutive pieces, the last holding the
+    remainder.  -> list of ⌈N / batch_size⌉ int arrays, all of size batch_size but the last.
+
+    A seed rather than a Generator, so the call can cross a process boundary; pass seed + epoch
+    to shuffle every epoch differently.
+    """
     n_iter = iterations_per_epoch(N, batch_size)
-    order = np.arange(N) if rng is None else rng.permutation(N)
+    order = np.arange(N) if seed is None else np.random.default_rng(seed).permutation(N)
     return [order[i * batch_size : (i + 1) * batch_size] for i in range(n_iter)]
 
 

@@ -53,6 +53,26 @@ def test_zscore_against_loop(rng):
     np.testing.assert_allclose(z.mean(axis=0), 0.0, atol=1e-12)
 
 
+@pytest.mark.parametrize("method", ["minmax", "zscore"])
+def test_normalize_splits_uses_training_statistics_only(method):
+    xt, xv = X_TRAIN.copy(), X_VAL.copy()
+    fit, transform = {"minmax": (tr.minmax_fit, tr.minmax_transform),
+                      "zscore": (tr.zscore_fit, tr.zscore_transform)}[method]
+    stats = fit(X_TRAIN)
+    train_n, val_n = tr.normalize_splits(xt, xv, method)
+    np.testing.assert_array_equal(train_n, transform(X_TRAIN, stats))
+    np.testing.assert_array_equal(val_n, transform(X_VAL, stats))
+    # a different validation split changes nothing on the training side
+    np.testing.assert_array_equal(tr.normalize_splits(xt, 100 * xv, method)[0], train_n)
+    np.testing.assert_array_equal(xt, X_TRAIN)
+    np.testing.assert_array_equal(xv, X_VAL)
+
+
+def test_normalize_splits_rejects_unknown_method():
+    with pytest.raises(ValueError, match="minmax"):
+        tr.normalize_splits(X_TRAIN, X_VAL, "robust")
+
+
 @pytest.mark.parametrize("bad", [[1.0, 2.0], [[np.nan, 1.0]], np.zeros((0, 2)), [["a", "b"]]])
 def test_fit_rejects_bad_input(bad):
     for fit in (tr.minmax_fit, tr.zscore_fit):
@@ -91,14 +111,22 @@ def test_iterations_per_epoch_is_ceil(N, B, n):
 
 
 @pytest.mark.parametrize("N, B", [(10, 3), (9, 3), (4, 10)])
-def test_minibatch_indices_cover_epoch(N, B, rng):
-    batches = tr.minibatch_indices(N, B, rng)
+def test_minibatch_indices_cover_epoch(N, B):
+    batches = tr.minibatch_indices(N, B, seed=3)
     assert len(batches) == math.ceil(N / B)
     assert [len(b) for b in batches[:-1]] == [B] * (len(batches) - 1)
     assert len(batches[-1]) == N - B * (len(batches) - 1)
     assert sorted(np.concatenate(batches).tolist()) == list(range(N))
     ordered = tr.minibatch_indices(N, B)
     np.testing.assert_array_equal(np.concatenate(ordered), np.arange(N))
+    again = tr.minibatch_indices(N, B, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(again, batches, strict=True))
+
+
+def test_minibatch_indices_shuffle_with_the_seed():
+    first = np.concatenate(tr.minibatch_indices(50, 8, seed=0))
+    second = np.concatenate(tr.minibatch_indices(50, 8, seed=1))
+    assert not np.array_equal(first, np.arange(50)) and not np.array_equal(first, second)
 
 
 @pytest.mark.parametrize("args", [(0, 3), (5, 0), (5, -1), (5, True)])
