@@ -1,9 +1,11 @@
 r"""Regularisation (正則化) and stable training: dropout, batch norm, penalties, init, clipping.
 
 Seed 004 (004_f6c14785bb244351.txt) lists the remedies for vanishing/exploding gradients (梯度消失
-與梯度爆炸): 批次正規化 (batch normalization), 梯度修剪 (gradient clipping), Dropout and L1/L2
-(Keras `regularizers.L1L2`); seed 001 (001_a7077af58d127f5d.txt) shows dropout and batch norm as
-Keras layers. Conventions follow Keras where the seeds use it:
+與梯度爆炸): 權重初始化 (weight initialisation), non-saturating activations, 批次正規化 (batch
+normalization) and 梯度修剪 (gradient clipping); against overfitting, 正則化 (L1/L2, Keras
+`regularizers.L1L2`) and Dropout. The Keras slides (003_28445a1ed427b574.txt, which the seeds'
+README lists as 001) show dropout and batch norm as Keras layers. Conventions follow Keras where
+the seeds use it:
 
 - dropout is *inverted*: kept units are scaled by 1/(1 − p) in training, eval is the identity;
 - batch norm normalises with the biased batch variance (divide by N) and updates the running
@@ -23,8 +25,8 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
-BN_EPS = 1e-5  # Keras/PyTorch default: keeps 1/sqrt(var + eps) finite for a constant feature
-BN_MOMENTUM = 0.9  # weight of the old running statistic (PyTorch's 0.1 is 1 − this)
+BN_EPS = 1e-5  # PyTorch's default (Keras: 1e-3): keeps 1/sqrt(var + eps) finite, constant x
+BN_MOMENTUM = 0.9  # weight of the old running statistic, as Keras counts it (PyTorch: 0.1)
 NORM_EPS = 1e-12  # clip_by_norm: avoids 0/0 when every gradient is zero
 
 
@@ -42,6 +44,7 @@ class DropoutCache(NamedTuple):
 def dropout_mask(shape: Sequence[int], p: float, seed: int) -> FloatArray:
     """Inverted-dropout mask: each unit kept with probability 1 − p, kept units = 1/(1 − p).
 
+    The draw: u = np.random.default_rng(seed).random(shape), a unit is kept where u >= p.
     shape: the shape of x  ->  mask: (shape) float64, entries in {0, 1/(1 − p)}
     """
     if not 0.0 <= p < 1.0:
@@ -200,6 +203,7 @@ def _check_fan(name: str, n_in: int, n_out: int) -> None:
 def xavier_init(n_in: int, n_out: int, seed: int) -> FloatArray:
     r"""Xavier/Glorot normal: w ~ N(0, 2 / (n_in + n_out)), for sigmoid and tanh layers.
 
+    The draw: np.random.default_rng(seed).normal(0.0, sqrt(2 / (n_in + n_out)), (n_in, n_out)).
     ->  w: (n_in, n_out)
     """
     _check_fan("xavier_init", n_in, n_out)
@@ -210,6 +214,7 @@ def xavier_init(n_in: int, n_out: int, seed: int) -> FloatArray:
 def he_init(n_in: int, n_out: int, seed: int) -> FloatArray:
     r"""He/Kaiming normal: w ~ N(0, 2 / n_in), for ReLU layers (ReLU zeroes half the signal).
 
+    The draw: np.random.default_rng(seed).normal(0.0, sqrt(2 / n_in), (n_in, n_out)).
     ->  w: (n_in, n_out)
     """
     _check_fan("he_init", n_in, n_out)
@@ -252,11 +257,15 @@ def gradient_norms_experiment(
 ) -> FloatArray:
     r"""Per-layer ‖∂L/∂W_l‖ of a deep MLP, to show vanishing gradients (梯度消失).
 
-    depth dense layers of width units (no bias), each followed by the activation ("sigmoid"
-    with Xavier init or "relu" with He init); x ~ N(0, 1) of shape (N, width); L = Σ out ⊙ G
-    with G ~ N(0, 1) / N. Everything is drawn from one generator seeded with seed.
+    depth dense layers of width units (no bias), h_l = act(z_l), z_l = h_{l−1} W_l, h_0 = x,
+    with "sigmoid" (Xavier's std sqrt(2 / (width + width))) or "relu" (He's std sqrt(2 / width));
+    L = Σ h_depth ⊙ G. Backward: dz_l = dh_l ⊙ act'(z_l), ∂L/∂W_l = h_{l−1}ᵀ dz_l,
+    dh_{l−1} = dz_l W_lᵀ. The draws, in this order, from rng = np.random.default_rng(seed):
+    W_1 … W_depth, each rng.normal(0.0, std, size=(width, width)); then
+    x = rng.normal(size=(N, width)); then G = rng.normal(size=(N, width)) / N.
 
-    ->  norms: (depth,), norms[0] for the layer next to the input, norms[-1] next to the output
+    ->  norms: (depth,), norms[l − 1] = ‖∂L/∂W_l‖_F: norms[0] next to the input, norms[-1] next
+    to the output
     """
     if activation not in ("sigmoid", "relu"):
         raise ValueError(f"gradient_norms_experiment: activation = {activation!r}, "
@@ -265,8 +274,8 @@ def gradient_norms_experiment(
         raise ValueError(f"gradient_norms_experiment: depth = {depth}, width = {width}, "
                          f"N = {N} must all be >= 1")
     rng = np.random.default_rng(seed)
-    init = xavier_init if activation == "sigmoid" else he_init
-    ws = [init(width, width, int(rng.integers(2**31))) for _ in range(depth)]  # (D, D) each
+    std = np.sqrt(2.0 / (2 * width) if activation == "sigmoid" else 2.0 / width)  # Xavier, He
+    ws = [rng.normal(0.0, std, size=(width, width)) for _ in range(depth)]  # (D, D) each
     h = rng.normal(size=(N, width))  # (N, D)
     layer_inputs, layer_outputs = [], []
     for w in ws:

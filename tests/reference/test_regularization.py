@@ -178,6 +178,30 @@ def test_sigmoid_gradients_vanish_with_depth_relu_do_not():
     np.testing.assert_array_equal(sig, reg.gradient_norms_experiment("sigmoid", seed=0))
 
 
+def test_seeded_functions_follow_their_documented_draws():
+    # the docstrings spell out the NumPy calls; exercise 08's check of the draws relies on them
+    u = np.random.default_rng(5).random((4, 6))
+    np.testing.assert_array_equal(reg.dropout_mask((4, 6), 0.3, 5), (u >= 0.3) / 0.7)
+    np.testing.assert_array_equal(reg.xavier_init(5, 3, 2), np.random.default_rng(2).normal(
+        0.0, np.sqrt(2.0 / 8), (5, 3)))
+    np.testing.assert_array_equal(reg.he_init(5, 3, 2), np.random.default_rng(2).normal(
+        0.0, np.sqrt(2.0 / 5), (5, 3)))
+    depth, width, N, seed = 3, 4, 5, 9
+    rng = np.random.default_rng(seed)
+    ws = [rng.normal(0.0, np.sqrt(2.0 / width), size=(width, width)) for _ in range(depth)]
+    hs = [rng.normal(size=(N, width))]
+    G = rng.normal(size=(N, width)) / N
+    for w in ws:
+        hs.append(np.maximum(hs[-1] @ w, 0.0))
+    dh, norms = G, []
+    for layer in reversed(range(depth)):
+        dz = dh * (hs[layer + 1] > 0)
+        norms.insert(0, np.linalg.norm(hs[layer].T @ dz))
+        dh = dz @ ws[layer].T
+    np.testing.assert_allclose(reg.gradient_norms_experiment("relu", depth, width, N, seed),
+                               norms, rtol=VALUE_RTOL)
+
+
 # --- no mutation, dtype --------------------------------------------------------------------------
 
 
