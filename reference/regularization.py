@@ -253,16 +253,19 @@ def clip_by_norm(grads: Sequence[ArrayLike], max_norm: float) -> list[FloatArray
 
 
 def gradient_norms_experiment(
-    activation: str, depth: int = 10, width: int = 32, N: int = 64, seed: int = 0
+    activation: str, depth: int = 10, width: int = 32, N: int = 64, seed: int = 0,
+    weight_scale: float = 1.0,
 ) -> FloatArray:
-    r"""Per-layer ‖∂L/∂W_l‖ of a deep MLP, to show vanishing gradients (梯度消失).
+    r"""Per-layer ‖∂L/∂W_l‖ of a deep MLP, to show vanishing and exploding gradients (梯度消失與
+    梯度爆炸).
 
     depth dense layers of width units (no bias), h_l = act(z_l), z_l = h_{l−1} W_l, h_0 = x,
-    with "sigmoid" (Xavier's std sqrt(2 / (width + width))) or "relu" (He's std sqrt(2 / width));
-    L = Σ h_depth ⊙ G. Backward: dz_l = dh_l ⊙ act'(z_l), ∂L/∂W_l = h_{l−1}ᵀ dz_l,
-    dh_{l−1} = dz_l W_lᵀ. The draws, in this order, from rng = np.random.default_rng(seed):
-    W_1 … W_depth, each rng.normal(0.0, std, size=(width, width)); then
-    x = rng.normal(size=(N, width)); then G = rng.normal(size=(N, width)) / N.
+    with "sigmoid" (Xavier's std sqrt(2 / (width + width))) or "relu" (He's std sqrt(2 / width)),
+    that std multiplied by weight_scale; L = Σ h_depth ⊙ G. Backward: dz_l = dh_l ⊙ act'(z_l),
+    ∂L/∂W_l = h_{l−1}ᵀ dz_l, dh_{l−1} = dz_l W_lᵀ. The draws, in this order, from
+    rng = np.random.default_rng(seed): W_1 … W_depth, each rng.normal(0.0, std,
+    size=(width, width)); then x = rng.normal(size=(N, width)); then
+    G = rng.normal(size=(N, width)) / N.
 
     ->  norms: (depth,), norms[l − 1] = ‖∂L/∂W_l‖_F: norms[0] next to the input, norms[-1] next
     to the output
@@ -273,8 +276,11 @@ def gradient_norms_experiment(
     if depth < 1 or width < 1 or N < 1:
         raise ValueError(f"gradient_norms_experiment: depth = {depth}, width = {width}, "
                          f"N = {N} must all be >= 1")
+    if not weight_scale > 0:
+        raise ValueError(f"gradient_norms_experiment: weight_scale = {weight_scale!r} must be > 0")
     rng = np.random.default_rng(seed)
     std = np.sqrt(2.0 / (2 * width) if activation == "sigmoid" else 2.0 / width)  # Xavier, He
+    std *= weight_scale  # > 1 with ReLU: every norm × weight_scale^(depth − 1) (exploding)
     ws = [rng.normal(0.0, std, size=(width, width)) for _ in range(depth)]  # (D, D) each
     h = rng.normal(size=(N, width))  # (N, D)
     layer_inputs, layer_outputs = [], []

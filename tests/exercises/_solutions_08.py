@@ -117,9 +117,10 @@ def clip_by_norm(grads, max_norm):
     return [np.asarray(g, dtype=np.float64) * scale for g in grads]
 
 
-def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0):
+def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0, weight_scale=1.0):
     rng = np.random.default_rng(seed)
     std = math.sqrt(1.0 / width) if activation == "sigmoid" else math.sqrt(2.0 / width)
+    std = std * weight_scale
     ws = [rng.normal(size=(width, width)) * std for _ in range(depth)]
     hs, zs = [rng.normal(size=(N, width))], []
     for w in ws:

@@ -178,6 +178,19 @@ def test_sigmoid_gradients_vanish_with_depth_relu_do_not():
     np.testing.assert_array_equal(sig, reg.gradient_norms_experiment("sigmoid", seed=0))
 
 
+
+@pytest.mark.parametrize("seed", [0, 1, 17])
+def test_scaled_relu_weights_explode_every_norm_by_the_scale_to_the_depth_minus_one(seed):
+    # ReLU is positively homogeneous: W → cW scales h_{l−1} by c^(l−1) and dz_l by c^(depth−l)
+    relu = reg.gradient_norms_experiment("relu", depth=10, seed=seed)
+    exploded = reg.gradient_norms_experiment("relu", depth=10, seed=seed, weight_scale=2.0)
+    np.testing.assert_allclose(exploded, 2.0**9 * relu, rtol=1e-10)
+
+
+def test_the_experiment_refuses_a_scale_that_is_not_positive():
+    with pytest.raises(ValueError, match="weight_scale"):
+        reg.gradient_norms_experiment("relu", weight_scale=0.0)
+
 def test_seeded_functions_follow_their_documented_draws():
     # the docstrings spell out the NumPy calls; exercise 08's check of the draws relies on them
     u = np.random.default_rng(5).random((4, 6))

@@ -42,6 +42,7 @@ VAR_RTOL = 0.05  # sample variance of ≥ 30 000 normal draws: standard deviatio
 MEAN_SIGMAS = 6.0  # |sample mean| of a centred draw stays below 6 standard errors
 VANISH = 1e-3  # sigmoid's norms[0] / norms[-1] over 10 layers: the reference gives ~5e-6
 FLAT = 10.0  # ReLU + He: max / min of the norms, the reference gives < 2
+EXPLODE_SCALE = 2.0  # twice He's std: every ReLU norm 2^(depth − 1) = 512 times larger
 EACH_RTOL = 5e-7  # a scalar's tolerance is rtol · 2|expected|: 1e-6 of each norm itself
 
 HINTS = {
@@ -833,9 +834,11 @@ class Experiment:
     def __init__(self, submission, reference):
         self.submission, self.reference = submission, reference
 
-    def norms(self, activation: str, seed: int, depth: int = 10) -> np.ndarray:
-        call = f"gradient_norms_experiment({activation!r}, seed={seed})"
-        norms = array_of(self.submission.gradient_norms_experiment(activation, seed=seed),
+    def norms(self, activation: str, seed: int, depth: int = 10, **settings) -> np.ndarray:
+        extra = "".join(f", {k}={v}" for k, v in settings.items())
+        call = f"gradient_norms_experiment({activation!r}, seed={seed}{extra})"
+        norms = array_of(self.submission.gradient_norms_experiment(activation, seed=seed,
+                                                                   **settings),
                          (depth,), call, EXPERIMENT_SHAPE_HINT)
         if not np.all(norms > 0):
             fail(f"{call} returned norms that are not all positive: "
@@ -845,8 +848,10 @@ class Experiment:
         return norms
 
     def check_shape(self, seed: int) -> None:
-        """Sigmoid's norms vanish towards the input, ReLU's stay within a factor FLAT: true of
-        the default settings whatever the draws."""
+        """Sigmoid's norms vanish towards the input, ReLU's stay within a factor FLAT, and
+        ReLU's with weight_scale c are c^(depth − 1) times larger: true of the default settings
+        whatever the draws (ReLU is positively homogeneous: the same draws scaled by c scale
+        h_{l−1} by c^(l−1) and dz_l by c^(depth−l))."""
         sig, relu = self.norms("sigmoid", seed), self.norms("relu", seed)
         call = f"gradient_norms_experiment('sigmoid', seed={seed})"
         if sig[-1] < VANISH * sig[0]:
@@ -868,6 +873,18 @@ class Experiment:
                  f"gradient_norms_experiment('relu', seed={seed})：範數從 {relu.min():.3g} 到 "
                  f"{relu.max():.3g}；用 He 初始化時應在 {FLAT:g} 倍之內：請檢查初始化（he_init）"
                  "與 ReLU 的導數（z > 0）", EXPERIMENT_SHAPE_HINT)
+        exploded = self.norms("relu", seed, weight_scale=EXPLODE_SCALE)
+        factor = EXPLODE_SCALE ** (len(relu) - 1)
+        if not np.allclose(exploded, factor * relu, rtol=1e-6):
+            got = np.round(exploded / relu, 3).tolist()
+            fail(f"gradient_norms_experiment('relu', seed={seed}, weight_scale="
+                 f"{EXPLODE_SCALE:g}) / the same with weight_scale=1 = {got}; weight_scale="
+                 f"{EXPLODE_SCALE:g} should multiply every norm by 2^(depth − 1) = {factor:g} "
+                 "(exploding gradients): multiply the init's std by weight_scale",
+                 f"gradient_norms_experiment('relu', seed={seed}, weight_scale="
+                 f"{EXPLODE_SCALE:g}) / weight_scale=1 的結果 = {got}；weight_scale="
+                 f"{EXPLODE_SCALE:g} 應該讓每個範數變成 2^(depth − 1) = {factor:g} 倍（梯度爆炸）："
+                 "把初始化的標準差乘上 weight_scale", EXPERIMENT_SHAPE_HINT)
 
     def check_values(self, activation: str, seed: int, **settings) -> None:
         """The norms equal the reference's for the documented draws, entry by entry."""

@@ -85,11 +85,12 @@ def test_clipping_edge_cases(clipping, rng):
 
 @points(1)
 def test_gradient_norms_other_settings(experiment, rng):
-    """the experiment with other depths, widths, batch sizes and seeds
+    """the experiment with other depths, widths, batch sizes, seeds and weight scales
 
-    zh-TW: 實驗在其他深度、寬度、批次大小與 seed 下
+    zh-TW: 實驗在其他深度、寬度、批次大小、seed 與權重倍率下
     """
     seed = int(rng.integers(1000))
     experiment.check_values("sigmoid", seed, depth=3, width=5, N=7)
     experiment.check_values("relu", seed + 1, depth=4, width=9, N=3)
     experiment.check_values("relu", seed + 2, depth=1, width=4, N=2)
+    experiment.check_values("sigmoid", seed + 3, depth=5, width=6, N=4, weight_scale=3.0)

@@ -181,10 +181,12 @@ def test_clip_by_norm(clipping):
 
 
 @points(2)
-def test_gradients_vanish_for_sigmoid_not_for_relu(experiment, rng):
-    """the experiment: sigmoid's gradient norms vanish towards the input, ReLU's stay comparable
+def test_vanishing_and_exploding_gradients(experiment, rng):
+    """the experiment: sigmoid's gradient norms vanish towards the input, ReLU's stay comparable,
+    and ReLU's with twice He's std explode
 
-    zh-TW: 實驗：sigmoid 的梯度範數越靠近輸入越小（消失），ReLU 的維持相近
+    zh-TW: 實驗：sigmoid 的梯度範數越靠近輸入越小（消失），ReLU 的維持相近，權重標準差加倍的 ReLU
+    則爆炸
     """
     experiment.check_shape(_seed(rng))
 

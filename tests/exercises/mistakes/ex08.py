@@ -188,9 +188,11 @@ WRONG = {
             return float(sum(np.linalg.norm(np.asarray(g, dtype=np.float64)) for g in grads))
         """, {"test_global_norm", "test_clip_by_norm"}, ["the sum of the tensors' norms"]),
     "experiment_without_the_sigmoid_derivative": ("""
-        def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0):
+        def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0,
+                                      weight_scale=1.0):
             rng = np.random.default_rng(seed)
             std = math.sqrt(1.0 / width) if activation == "sigmoid" else math.sqrt(2.0 / width)
+            std = std * weight_scale
             ws = [rng.normal(size=(width, width)) * std for _ in range(depth)]
             hs, zs = [rng.normal(size=(N, width))], []
             for w in ws:
@@ -204,16 +206,25 @@ WRONG = {
                 norms[i] = np.linalg.norm(hs[i].T @ dz)
                 dh = dz @ ws[i].T
             return norms
-        """, {"test_gradients_vanish_for_sigmoid_not_for_relu", "test_gradient_norms_values"},
+        """, {"test_vanishing_and_exploding_gradients", "test_gradient_norms_values"},
         ["multiply dh by σ'(z) = h(1 − h) at every layer",
          "gradient_norms_experiment('sigmoid', depth=6, width=16, N=20"]),
     "experiment_norms_in_reverse_order": ("""
         _right_experiment = gradient_norms_experiment
 
-        def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0):
-            return _right_experiment(activation, depth, width, N, seed)[::-1].copy()
-        """, {"test_gradients_vanish_for_sigmoid_not_for_relu", "test_gradient_norms_values"},
+        def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0,
+                                      weight_scale=1.0):
+            return _right_experiment(activation, depth, width, N, seed, weight_scale)[::-1].copy()
+        """, {"test_vanishing_and_exploding_gradients", "test_gradient_norms_values"},
         ["the order is reversed", "the layer next to the INPUT"]),
+    "experiment_ignores_weight_scale": ("""
+        _right_experiment = gradient_norms_experiment
+
+        def gradient_norms_experiment(activation, depth=10, width=32, N=64, seed=0,
+                                      weight_scale=1.0):
+            return _right_experiment(activation, depth, width, N, seed)
+        """, {"test_vanishing_and_exploding_gradients"},
+        ["weight_scale=2 should multiply every norm by 2^(depth − 1) = 512"]),
 }
 
 # Mistakes only the hidden checks find: (the mistake, the hidden checks it loses)
