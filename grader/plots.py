@@ -11,9 +11,7 @@ function of the folder's plots.py, written by the instructor and released with t
         path = submission.gradient_descent(...)   # runs in the untrusted worker, data back
         fig, ax = plt.subplots()
         ...
-        fig.savefig(out_dir / "regimes.png")
-        plt.close(fig)
-        return [out_dir / "regimes.png"]
+        return save_figure(fig, out_dir, "regimes")
 
 plots.py runs here, on the trusted side, and uses only the student's functions (through the
 same proxy as the checks) and data files, never the reference. A figure whose student call
@@ -42,6 +40,18 @@ from grader.sandbox import BLOCKED_IMPORTS, Sandbox
 PLOTS_FOLDER = "plots"  # default: plots/NN_slug/ under the current directory
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OUTPUT_SHOWN = 2000  # characters of the student's output kept per figure
+
+
+def save_figure(fig, out_dir: Path, name: str, dpi: int = 120) -> list[Path]:
+    """Lay out `fig`, write it to out_dir/name.png, close it: the end of every plots.py
+    function, whose return value this is."""
+    import matplotlib.pyplot as plt  # already imported with the Agg backend when plots run
+
+    fig.tight_layout()
+    path = out_dir / f"{name}.png"
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return [path]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.plots import save_figure
+
 IQ_CSV = Path(__file__).resolve().parents[2] / "datasets" / "iq_table.csv"
 X0 = 1.0  # the start of the three runs
 X_STAR = 0.2  # the minimum of f(x) = 5x² − 2x + 4, where f'(x) = 10x − 2 = 0
@@ -54,11 +56,7 @@ def learning_rate_regimes(submission, out_dir: Path) -> list[Path]:
     over_k.set_title("e_k = (1 − η·f'')^k e_0: monotone, oscillating, diverging")
     over_k.legend(fontsize="small")
     fig.suptitle("Gradient descent x ← x − η f'(x) on f(x) = 5x² − 2x + 4")
-    fig.tight_layout()
-    path = out_dir / "learning_rate_regimes.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "learning_rate_regimes")
 
 
 def regression_line(submission, out_dir: Path) -> list[Path]:
@@ -97,8 +95,4 @@ def regression_line(submission, out_dir: Path) -> list[Path]:
     loss.set_ylabel("excess MSE (log scale)")
     loss.set_title(f"fit_line_gd on centred x, η = {GD_RATE:g}: linear convergence")
     loss.legend(fontsize="small")
-    fig.tight_layout()
-    path = out_dir / "regression_line.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "regression_line")

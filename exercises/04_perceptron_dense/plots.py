@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from grader.plots import save_figure
+
 SEED = 4  # the same data set on every run
 N = 40  # points, half on each side of a true line
 MARGIN = 0.3  # each point at least this far from the true line
@@ -62,8 +64,4 @@ def perceptron_boundary(submission, out_dir: Path) -> list[Path]:
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_title("mistakes per epoch (0 = separated)")
     right.legend(fontsize="small")
-    fig.tight_layout()
-    path = out_dir / "perceptron_boundary.png"
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "perceptron_boundary", dpi=90)

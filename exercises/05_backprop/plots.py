@@ -5,6 +5,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.plots import save_figure
+
 N = 200  # points of make_moons, seed 0: the data the visible training check uses
 H = 16  # hidden units
 GRID = 150  # grid points per axis for the decision regions
@@ -54,8 +56,4 @@ def decision_boundary(submission, out_dir: Path) -> list[Path]:
     right.set_xlabel("step")
     right.set_ylabel("mean cross-entropy")
     right.set_title("loss before each gradient step")
-    fig.tight_layout()
-    path = out_dir / "decision_boundary.png"
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "decision_boundary", dpi=90)

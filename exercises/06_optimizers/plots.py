@@ -12,6 +12,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.plots import save_figure
+
 START = np.array([-1.5, 2.0])  # on the far side of Rosenbrock's banana valley
 BOWL_CURVATURES = np.array([1.0, 10.0])  # ½(w₁² + 10 w₂²): condition number 10
 BOWL_STEPS, ROSEN_STEPS = 60, 400
@@ -74,8 +76,4 @@ def optimizer_paths(submission, out_dir: Path) -> list[Path]:
         ax.set_ylabel("w₂ (y)")
         ax.set_title(f"{title}: {steps} steps from ({START[0]:g}, {START[1]:g})", fontsize="medium")
         ax.legend(fontsize="x-small", loc="lower right")
-    fig.tight_layout()
-    path = out_dir / "optimizer_paths.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "optimizer_paths")

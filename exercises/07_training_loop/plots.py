@@ -15,6 +15,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.plots import save_figure
+
 N, C, H = 120, 3, 64  # examples, classes, hidden units
 CENTRES = np.array([[0.0, 0.0], [1.2, 0.6], [0.3, 1.3]])  # class means in the 2 useful features
 NOISE = 0.5  # the classes overlap
@@ -128,8 +130,4 @@ def learning_curves(submission, out_dir: Path) -> list[Path]:
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5), width_ratios=(2.2, 1))
     _curves(left, train_losses, val_losses, stop, best, n_iter, len(y_train))
     _confusion(right, cm, per_class, acc, best)
-    fig.tight_layout()
-    path = out_dir / "learning_curves.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "learning_curves")

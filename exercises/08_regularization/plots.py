@@ -5,6 +5,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.plots import save_figure
+
 DEPTH = 10  # layers of the experiment: enough for sigmoid's σ' ≤ ¼ to vanish by ~10⁻⁵
 SEED = 0
 CURVES = (  # (activation, weight_scale, label, colour)
@@ -39,8 +41,4 @@ def gradient_norms(submission, out_dir: Path) -> list[Path]:
     ax.set_title("gradient norm per layer: vanishing (sigmoid), stable (ReLU + He), exploding",
                  fontsize="medium")
     ax.legend(fontsize="small")
-    fig.tight_layout()
-    path = out_dir / "gradient_norms.png"
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return [path]
+    return save_figure(fig, out_dir, "gradient_norms", dpi=90)
