@@ -101,5 +101,29 @@ HIDDEN_ONLY = {
         """, {"test_mini_batch_training"}),
 }
 
-# correct variants beyond the alternative solution (none yet)
-CORRECT: dict[str, str] = {}
+# Correct submissions written differently from the reference and _solutions_05: full marks
+CORRECT = {
+    "backward_one_sample_at_a_time": """
+        def two_layer_backward(dscores, cache):
+            X, h, W2 = cache
+            dscores = np.asarray(dscores, dtype=np.float64)
+            grads = {"W1": np.zeros((X.shape[1], h.shape[1])), "b1": np.zeros(h.shape[1]),
+                     "W2": np.zeros((h.shape[1], dscores.shape[1])),
+                     "b2": np.zeros(dscores.shape[1])}
+            for x_n, h_n, d_n in zip(X, h, dscores):
+                da_n = (W2 @ d_n) * h_n * (1 - h_n)
+                grads["W1"] += np.outer(x_n, da_n)
+                grads["b1"] += da_n
+                grads["W2"] += np.outer(h_n, d_n)
+                grads["b2"] += d_n
+            return grads
+        """,
+    "float32_arithmetic_for_float32_input": """
+        def two_layer_forward(X, params):
+            X = np.asarray(X)
+            dtype = np.result_type(X, params["W1"], np.float32)
+            W1, b1, W2, b2 = (np.asarray(params[k], dtype=dtype) for k in ("W1", "b1", "W2", "b2"))
+            h = 1.0 / (1.0 + np.exp(-(X.astype(dtype) @ W1 + b1)))
+            return h @ W2 + b2, (X.astype(dtype), h, W2)
+        """,
+}
