@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +22,8 @@ from grader import answers, catalog, release_verify
 from grader.cli import main
 from grader.release import release
 from tests.conftest import REPO
-from tests.exercises.mistakes import alternative_solution
+from tests.exercises.mistakes import TABLES, alternative_solution
+from tests.exercises.test_wrong_submissions import with_change
 
 EXERCISES = catalog.all_exercises(REPO / "exercises")
 # `grade` inside the bundle: `python -I` (no PYTHONPATH, no user site), the bundle first on
@@ -122,6 +124,41 @@ def test_a_correct_solution_gets_full_visible_marks_from_the_bundle(released, ex
     result = json.loads(done.stdout)
     assert done.returncode == 0, [t["output"] for t in result["tests"] if t["score"] == 0]
     assert result["score"] == result["max_score"] > 0
+
+
+# grade files inside the bundle with its own grader (the reference refused, answers replayed):
+# argv = exercise, then files; prints {file: [outcome of every visible check]}
+GRADE_IN_BUNDLE = STUDENT_GRADE.split("import grader\n")[0] + r"""
+import json
+from pathlib import Path
+from grader import catalog
+from grader.runner import grade
+exercise = catalog.find(sys.argv[1], Path("exercises"))
+print(json.dumps({f: [c.outcome for c in grade(exercise, Path(f)).checks] for f in sys.argv[2:]}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.code in TABLES],
+                         ids=lambda e: e.code)
+def test_wrong_submissions_inside_the_bundle_never_miss_a_recorded_answer(released, exercise,
+                                                                          tmp_path):
+    # a check that asks the reference only on a path the reference solution never takes has
+    # no recorded answer: in a bundle that is a grader error instead of the student's failure
+    _, out = released
+    files = []
+    for case, (mistake, _, _) in TABLES[exercise.code].WRONG.items():
+        folder = tmp_path / case
+        folder.mkdir()
+        (folder / exercise.stub).write_text(with_change(exercise.code, mistake), encoding="utf-8")
+        files.append(str(folder / exercise.stub))
+    done = subprocess.run([sys.executable, "-I", "-c", GRADE_IN_BUNDLE, exercise.code, *files],
+                          cwd=out, capture_output=True, text=True, timeout=600,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    assert done.returncode == 0, done.stderr
+    errors = {Path(f).parent.name: outcomes for f, outcomes in json.loads(done.stdout).items()
+              if "error" in outcomes}
+    assert errors == {}
 
 
 def test_another_seed_in_the_bundle_says_so(released):

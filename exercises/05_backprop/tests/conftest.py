@@ -92,11 +92,13 @@ class Network:
         what = f"two_layer_backward(dscores {dscores.shape}, cache)"
         grads = as_grads(self.submission.two_layer_backward(dscores, cache), what)
         want_scores, want_cache = self.reference.two_layer_forward(X, params)
+        # asked before the branch: a released bundle replays only the answers recorded while
+        # the reference solution was graded, and that solution always takes the first branch
+        expected = self.reference.two_layer_backward(dscores, want_cache)
         if agrees(lambda: self.forward(X, params)[0], want_scores):
             gradcheck(lambda p: self.forward(X, p)[0], grads, params, dout=dscores,
                       name="two_layer_backward", hint=BACKWARD_HINT)
             return
-        expected = self.reference.two_layer_backward(dscores, want_cache)
         for key in KEYS:
             assert_close(grads[key], expected[key], what=f"d{key} of {what}", hint=BACKWARD_HINT)
 
