@@ -125,10 +125,33 @@ def standalone_solution(module: str) -> str:
     """The reference module and the reference modules it imports, as one file that imports
     nothing of the reference package (what a student's complete file would be)."""
     package, parts, futures = module.split(".")[0], [], set()
+    defined: dict[str, tuple[str, str]] = {}  # top-level name -> (module, its source)
     for name in _dependencies(module, package, []):
         source = _module_file(name).read_text(encoding="utf-8")
+        _check_no_clash(name, source, defined)
         parts.append(f"# --- {name} ---\n" + _inlined(source, package, futures))
     return "\n".join(sorted(futures) + parts) + "\n"
+
+
+def _check_no_clash(module: str, source: str, defined: dict[str, tuple[str, str]]) -> None:
+    """In one file the last definition of a name wins: two modules defining a top-level name
+    (a private helper, a constant) differently would silently change the earlier one's
+    functions. Identical definitions are harmless; different ones are refused."""
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+        else:
+            continue
+        text = ast.unparse(node)
+        for name in names:
+            earlier = defined.setdefault(name, (module, text))
+            if earlier[1] != text:
+                raise ValueError(
+                    f"{earlier[0]} and {module} both define {name} differently; inlined into "
+                    f"one solution file the second would replace the first: rename one")
 
 
 # --- grading in the clean copy -------------------------------------------------------------

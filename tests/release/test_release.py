@@ -230,3 +230,17 @@ def test_the_standalone_reference_solution_imports_no_reference():
     source = release_verify.standalone_solution("reference.losses")
     compile(source, "losses.py", "exec")
     assert "from reference" not in source and "def log_softmax" in source
+
+
+def test_two_inlined_modules_defining_one_name_differently_are_refused(tmp_path, monkeypatch):
+    package = tmp_path / "pkg_clash"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def _f(x):\n    return x\n\nEPS = 1e-8\n")
+    (package / "b.py").write_text("from pkg_clash.a import _f\n\nEPS = 1e-8\n\n"
+                                  "def g(x):\n    return _f(x)\n")
+    (package / "c.py").write_text("from pkg_clash.b import g\n\ndef _f(x):\n    return -x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "def g" in release_verify.standalone_solution("pkg_clash.b")  # same EPS: harmless
+    with pytest.raises(ValueError, match="pkg_clash.a and pkg_clash.c both define _f"):
+        release_verify.standalone_solution("pkg_clash.c")
