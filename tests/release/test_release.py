@@ -197,6 +197,20 @@ def test_a_planted_leak_is_caught(released, tmp_path):
         in found
 
 
+def test_a_stub_giving_another_exercises_answer_in_full_is_a_leak(released, tmp_path):
+    # a helper given in full under its own name is exempt, but not one that an exercise of
+    # the course asks students to write: a later exercise's stub must not hand out mse
+    from reference import losses
+
+    _, out = released
+    copy = tmp_path / "bundle"
+    shutil.copytree(out, copy)
+    stub = copy / "exercises" / "02_activations" / "activations.py"
+    stub.write_text(stub.read_text() + "\n\n" + inspect.getsource(losses.mse))
+    found = "\n".join(release_verify.leaks(copy, [e for e in EXERCISES if e.code == "02"]))
+    assert "activations.py contains the body of reference/losses.py: mse" in found
+
+
 def test_hidden_checks_and_reference_folders_are_refused(released, tmp_path):
     _, out = released
     copy = tmp_path / "bundle"
