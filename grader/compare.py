@@ -63,6 +63,16 @@ def as_array(value, expected: np.ndarray, what: str, hint=None) -> np.ndarray:
     return value.astype(float, copy=False)
 
 
+def distinct(yours: float, want: float) -> tuple[str, str]:
+    """The two numbers to 6 significant digits, or with as many more as it takes (up to 17)
+    for the texts to differ: a real difference must not read "yours 1.08004, expected 1.08004"."""
+    for digits in (6, 9, 12, 17):
+        shown = f"{yours:.{digits}g}", f"{want:.{digits}g}"
+        if shown[0] != shown[1]:
+            return shown
+    return shown
+
+
 def _slice(array: np.ndarray, index: tuple[int, ...]) -> str:
     """A few entries around the worst one, for the message."""
     if array.ndim == 0:
@@ -109,11 +119,10 @@ def assert_close(actual, expected, *, rtol: float = RTOL, what: str | None = Non
     if not bad.any():
         return
     index = worst_index(np.where(bad, error, 0.0))
-    parts = [msg("differs_scalar", what=what, yours=f"{float(yours):.6g}",
-                 expected=f"{float(want):.6g}") if scalar else
-             msg("differs", what=what, bad=int(bad.sum()), total=bad.size,
-                 index=format_index(index), yours=f"{yours[index]:.6g}",
-                 expected=f"{want[index]:.6g}"),
+    shown_yours, shown_want = distinct(float(yours[index]), float(want[index]))
+    parts = [msg("differs_scalar", what=what, yours=shown_yours, expected=shown_want) if scalar
+             else msg("differs", what=what, bad=int(bad.sum()), total=bad.size,
+                      index=format_index(index), yours=shown_yours, expected=shown_want),
              "" if scalar else msg("slices", yours=_slice(yours, index),
                                    expected=_slice(want, index)),
              diagnose(yours, want, batch)]

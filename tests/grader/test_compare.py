@@ -207,3 +207,11 @@ def test_hint_is_appended():
 ], ids=["nan in array", "inf in array", "nan scalar", "inf scalar"])
 def test_non_finite_expected_entry_does_not_excuse_the_others(actual, expected):
     failure_text(assert_close, actual, expected)
+
+
+@pytest.mark.parametrize(("yours", "expected"), [
+    (1.0800412, 1.0800437), (np.array([2.0, 1.0800412]), np.array([2.0, 1.0800437]))])
+def test_a_small_real_difference_is_printed_with_the_digits_that_show_it(yours, expected):
+    # 6 significant digits read "yours 1.08004, expected 1.08004"
+    text = failure_text(lambda: assert_close(yours, expected, rtol=1e-7))
+    assert "1.0800412" in text and "1.0800437" in text, text
