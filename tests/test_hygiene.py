@@ -25,3 +25,13 @@ def test_every_data_file_is_listed_with_its_checksum():
     assert present == set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((REPO / "datasets" / name).read_bytes()).hexdigest() == digest
+
+
+def test_both_readmes_list_every_exercise():
+    from grader import catalog
+
+    for readme, lang in (("README.md", "en"), ("README.zh-TW.md", "zh-TW")):
+        text = (REPO / readme).read_text(encoding="utf-8")
+        for exercise in catalog.all_exercises(REPO / "exercises"):
+            row = f"| {exercise.code} | {exercise.title_in(lang)} |"
+            assert row in text, f"{readme} does not list exercise {exercise.code}"
