@@ -95,6 +95,8 @@ def show(report) -> None:
                   "README.md, README.zh-TW.md")
     console.print("leak scan: " + ("[green]no reference function body in any file[/]"
                                    if not report.leaks else f"[red]{len(report.leaks)} found[/]"))
+    for note in report.given:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if report.ok:
         console.print(f"[green]bundle written to {report.out_dir}[/]"
                       + (f" and {report.zip_path}" if report.zip_path else ""))

@@ -55,6 +55,7 @@ class ReleaseReport:
     files: tuple[str, ...] = ()  # relative to out_dir
     verification: tuple[release_verify.Verification, ...] = ()
     leaks: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()  # earlier answers the stubs hand out (release_verify)
     problems: tuple[str, ...] = ()  # everything that makes the release fail
     zip_path: Path | None = None
     written: bool = False  # out_dir holds the verified bundle
@@ -93,6 +94,7 @@ def release(out_dir: Path, exercises=None, *, zip_path: Path | None = None,
         if zip_path is not None:
             write_zip(out_dir, Path(zip_path))
         return ReleaseReport(out_dir, codes, report.files, report.verification, report.leaks,
+                             tuple(release_verify.given_answers(chosen)),
                              zip_path=zip_path and Path(zip_path).resolve(), written=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -224,6 +224,34 @@ def forbidden_files(bundle: Path, packages: set[str]) -> list[str]:
     return found
 
 
+def given_answers(exercises: list[Exercise]) -> list[str]:
+    """What the stubs of `exercises` hand out that another exercise of the course asks for: a
+    function defined in full (its body does not end in `raise NotImplementedError`) under the
+    name of another exercise's function. Later exercises give earlier building blocks on
+    purpose (13's stub has working convolutions for its DCGAN blocks); the leak scan does not
+    find a rewritten body, so the release says which answers go out with which stub."""
+    course = catalog.all_exercises(exercises[0].folder.parent) if exercises else []
+    owner = {}
+    for exercise in course:
+        for name in exercise.functions:
+            owner.setdefault(name, exercise)
+    released = {e.code for e in exercises}
+    notes = []
+    for exercise in exercises:
+        given: dict[str, list[str]] = {}
+        tree = ast.parse(exercise.stub_path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            other = owner.get(getattr(node, "name", ""))
+            if isinstance(node, ast.FunctionDef) and other and other.code != exercise.code \
+                    and not ast.unparse(node.body[-1]).startswith("raise NotImplementedError"):
+                given.setdefault(other.code, []).append(node.name)
+        for code, names in sorted(given.items()):
+            both = f"; {code} is in this bundle too" if code in released else ""
+            notes.append(f"{exercise.code}'s stub gives working {', '.join(names)}, answers of "
+                         f"exercise {code}: release {exercise.code} after {code}'s deadline{both}")
+    return notes
+
+
 def leaks(bundle: Path, exercises: list[Exercise]) -> list[str]:
     """Files of the bundle holding a reference function's body (see grader/leakscan.py)."""
     problems = []

@@ -258,3 +258,12 @@ def test_two_inlined_modules_defining_one_name_differently_are_refused(tmp_path,
     assert "def g" in release_verify.standalone_solution("pkg_clash.b")  # same EPS: harmless
     with pytest.raises(ValueError, match="pkg_clash.a and pkg_clash.c both define _f"):
         release_verify.standalone_solution("pkg_clash.c")
+
+
+def test_the_release_names_earlier_answers_a_later_stub_hands_out():
+    by_code = {e.code: e for e in EXERCISES}
+    notes = release_verify.given_answers([by_code["09"], by_code["13"]])
+    conv = next(n for n in notes if n.startswith("13's") and "exercise 09" in n)
+    assert "conv2d_forward" in conv and "release 13 after 09's deadline" in conv
+    assert "09 is in this bundle too" in conv
+    assert release_verify.given_answers([by_code["01"], by_code["02"]]) == []
