@@ -243,4 +243,4 @@ def _verify(staging: Path, exercises: list[Exercise], out_dir: Path,
     leaks = release_verify.leaks(staging, exercises)
     problems += [f"exercise {r.exercise}: {p}" for r in rows for p in r.problems] + leaks
     return ReleaseReport(out_dir, tuple(e.code for e in exercises), tuple(draft.files),
-                         tuple(rows), tuple(leaks), tuple(problems))
+                         tuple(rows), tuple(leaks), problems=tuple(problems))
