@@ -14,6 +14,7 @@
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from grader.compare import assert_close
@@ -25,8 +26,11 @@ from grader.remote import CALLS
 
 points = pytest.mark.points
 
-__all__ = ["agrees", "assert_close", "fail", "gradcheck", "gradient_check", "hint",
-           "numerical_gradient", "pair", "points", "tip", "warnings_during"]
+__all__ = ["agrees", "assert_close", "fail", "forward_first", "gradcheck", "gradient_check", "hint",
+           "named", "numerical_gradient", "pair", "points", "same", "tip", "unpack",
+           "warnings_during"]
+
+MATCH_RTOL = 1e-8  # same(): a known mistake's value matches to this relative tolerance
 
 
 def tip(en: str, zh_tw: str) -> Text:
@@ -84,3 +88,64 @@ def pair(result, names: tuple[str, str] = ("out", "cache"), what: str | None = N
         else type(result).__name__
     fail(f"{what} returned a {kind}; expected a pair ({', '.join(names)})",
          f"{what} 回傳了 {kind}；應該回傳一對 ({', '.join(names)})")
+
+
+def unpack(result, names: tuple[str, ...], what: str | None = None) -> tuple:
+    """`result` as a tuple of len(names) values, or a failure saying what came back."""
+    if len(names) == 2:
+        return pair(result, names, what)
+    if isinstance(result, (tuple, list)) and len(result) == len(names):
+        return tuple(result)
+    what = what or CALLS.describe(result) or "the function"
+    kind = f"{type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) \
+        else type(result).__name__
+    fail(f"{what} returned a {kind}; expected {len(names)} values ({', '.join(names)})",
+         f"{what} 回傳了 {kind}；應該回傳 {len(names)} 個值（{', '.join(names)}）")
+
+
+def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
+    """Whether yours is a finite array (or a number, where want is one) of want's shape, equal
+    to it within rtol of want's largest entry: |yours − want| <= rtol · max|want|."""
+    want = np.asarray(want, dtype=float)
+    if isinstance(yours, (int, float, np.number)) and not isinstance(yours, bool) \
+            and want.ndim == 0:
+        yours = np.asarray(yours, dtype=float)
+    if not isinstance(yours, np.ndarray) or yours.shape != want.shape:
+        return False
+    yours = yours.astype(float)
+    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+    return bool(np.all(np.isfinite(yours)) and np.all(np.abs(yours - want) <= rtol * scale))
+
+
+def _matches(yours, want) -> bool:
+    """same(), entry by entry where want is a tuple or a dict of arrays."""
+    if isinstance(want, tuple):
+        return isinstance(yours, (tuple, list)) and len(yours) == len(want) and \
+            all(_matches(a, b) for a, b in zip(yours, want, strict=True))
+    if isinstance(want, dict):
+        return isinstance(yours, dict) and set(yours) == set(want) and \
+            all(_matches(yours[k], want[k]) for k in want)
+    return same(yours, want)
+
+
+def named(yours, want, variants: dict, what: str, hint: Text | None = None) -> None:
+    """Fail naming the mistake when yours is not `want` (the right answer) but equals one of
+    `variants` {label: (value, en, zh)}, computed by the check from a known wrong formula; a
+    variant that coincides with `want` is no mistake. Values may be arrays, numbers, or tuples
+    and dicts of them (every entry must match). Returns quietly otherwise: the check's own
+    comparison then reports the difference."""
+    if _matches(yours, want):
+        return
+    for value, en, zh in variants.values():
+        if _matches(yours, value) and not _matches(value, want):
+            fail(f"{what}: {en}", f"{what}：{zh}", *([hint] if hint else []))
+
+
+def forward_first(forward: str) -> Text:
+    """The hint of a gradient judged against the reference's because `forward`, the function
+    it differentiates, is itself wrong (a central difference of a wrong forward would only
+    confirm the wrong gradient)."""
+    return tip(f"your {forward} does not match the reference here, so the gradients are judged "
+               "against the reference's: fix the forward first (see its check)",
+               f"你的 {forward} 在這裡與參考答案不同，所以梯度改和參考答案比較：請先修正正向傳播"
+               "（見它的檢查）")

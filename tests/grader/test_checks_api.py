@@ -1,12 +1,21 @@
-"""grader.checks helpers that checks are built from: agrees, gradient_check, pair, fail,
-warnings_during."""
+"""grader.checks helpers that checks are built from: agrees, gradient_check, pair, unpack,
+same, named, fail, warnings_during."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from grader.checks import agrees, fail, gradient_check, pair, warnings_during
+from grader.checks import (
+    agrees,
+    fail,
+    gradient_check,
+    named,
+    pair,
+    same,
+    unpack,
+    warnings_during,
+)
 from grader.failures import NotImplementedYet, SubmissionFailure
 from grader.i18n import msg
 from grader.remote import CALLS
@@ -75,3 +84,23 @@ def test_warnings_during_returns_the_warnings_recorded_for_the_calls_in_it():
     assert np.array_equal(result, np.ones(2))
     assert warned == ["RuntimeWarning: overflow encountered in exp"]
     assert warnings_during(lambda: 1)[1] == []
+
+
+def test_named_names_a_known_mistake_in_arrays_tuples_and_dicts():
+    right, halved = np.arange(1.0, 4.0), np.arange(1.0, 4.0) / 2
+    variants = {"half": (halved, "halved", "減半"), "same": (right.copy(), "never", "不會")}
+    cases = ((halved, right, halved), ((halved, 1.0), (right, 1.0), (halved, 1.0)),
+             ({"w": halved}, {"w": right}, {"w": halved}))
+    for yours, want, variant in cases:
+        text = failure_text(named, yours, want, {"half": (variant, "halved", "減半")}, "f(x)")
+        assert text.startswith("f(x): halved")
+    named(right.copy(), right, variants, "f(x)")  # right: quiet, even though a variant equals it
+    named(right * 3, right, variants, "f(x)")  # an unknown mistake: left to the comparison
+
+
+def test_unpack_and_same():
+    assert unpack([1, 2, 3], ("a", "b", "c")) == (1, 2, 3)
+    assert "returned a tuple of 2; expected 3 values (a, b, c)" in failure_text(
+        unpack, (1, 2), ("a", "b", "c"), "f(x)")
+    assert same(2.0, np.float64(2.0)) and not same(np.array([2.0]), 2.0)
+    assert not same(np.array([np.nan]), np.array([1.0])) and same(np.ones(2), np.ones(2) + 1e-12)

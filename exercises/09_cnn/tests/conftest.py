@@ -21,12 +21,20 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from grader.checks import agrees, assert_close, fail, gradcheck, pair, tip
+from grader.checks import (
+    agrees,
+    assert_close,
+    fail,
+    forward_first,
+    gradcheck,
+    named,
+    pair,
+    tip,
+    unpack,
+)
 from grader.i18n import Text
-from grader.remote import CALLS
 
 DATA = Path(__file__).resolve().parents[3] / "datasets"
-MATCH_RTOL = 1e-8  # a known mistake reproduced in float64 agrees far closer than it differs
 RELU_SHIFT = 0.8  # b1 of the CNN checks: a window all below 0 makes a missing ReLU show
 GRAD_COORDS = 16  # coordinates per parameter in a gradient check: each is two worker calls
 
@@ -76,47 +84,6 @@ HINTS = {
 
 
 # --- plumbing ------------------------------------------------------------------------------------
-
-
-def unpack(result, names: tuple[str, ...], what: str | None = None) -> tuple:
-    """`result` as a tuple of len(names) values, or a failure saying what came back."""
-    if len(names) == 2:
-        return pair(result, names, what)
-    if isinstance(result, (tuple, list)) and len(result) == len(names):
-        return tuple(result)
-    what = what or CALLS.describe(result) or "the function"
-    kind = f"{type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) \
-        else type(result).__name__
-    fail(f"{what} returned a {kind}; expected {len(names)} values ({', '.join(names)})",
-         f"{what} 回傳了 {kind}；應該回傳 {len(names)} 個值（{', '.join(names)}）")
-
-
-def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
-    """Whether yours is an array of want's shape equal to it within rtol (of its largest entry)."""
-    want = np.asarray(want, dtype=float)
-    if not isinstance(yours, np.ndarray) or yours.shape != want.shape:
-        return False
-    yours = yours.astype(float)
-    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    return bool(np.all(np.isfinite(yours)) and np.all(np.abs(yours - want) <= rtol * scale))
-
-
-def named(yours, want, variants: dict, what: str, hint: Text) -> None:
-    """Fail naming the mistake when yours is not `want` (the right answer) but equals one of
-    `variants` {label: (value, en, zh)}; a variant that coincides with `want` is no mistake."""
-    if same(yours, want):
-        return
-    for value, en, zh in variants.values():
-        if same(yours, value) and not same(value, want):
-            fail(f"{what}: {en}", f"{what}：{zh}", hint)
-
-
-def forward_first(forward: str) -> Text:
-    """The hint of a backward judged against the reference because its forward is wrong."""
-    return tip(f"your {forward} does not match the reference here, so the backward is judged "
-               "against the reference's gradients: fix the forward first (see its check)",
-               f"你的 {forward} 在這裡與參考答案不同，所以反向傳播改和參考答案的梯度比較："
-               "請先修正正向傳播（見它的檢查）")
 
 
 def shapes(*arrays) -> str:

@@ -22,11 +22,19 @@ before the branch on whether the student's forward is right).
 import numpy as np
 import pytest
 
-from grader.checks import agrees, assert_close, fail, gradcheck, pair, tip
+from grader.checks import (
+    agrees,
+    assert_close,
+    fail,
+    forward_first,
+    gradcheck,
+    pair,
+    same,
+    tip,
+    unpack,
+)
 from grader.i18n import Text
-from grader.remote import CALLS
 
-MATCH_RTOL = 1e-8  # a known mistake reproduced in float64 agrees far closer than it differs
 PARAM_KEYS = ("Wx", "Wh", "b", "Wy", "by")
 RNN_KEYS = ("Wx", "Wh", "b")
 CELL_ARGS = ("x", "h0", "Wx", "Wh", "b")  # rnn_forward's arguments, in order
@@ -120,39 +128,6 @@ HINTS = {
 
 
 # --- plumbing ------------------------------------------------------------------------------------
-
-
-def unpack(result, names: tuple[str, ...], what: str | None = None) -> tuple:
-    """`result` as a tuple of len(names) values, or a failure saying what came back."""
-    if len(names) == 2:
-        return pair(result, names, what)
-    if isinstance(result, (tuple, list)) and len(result) == len(names):
-        return tuple(result)
-    what = what or CALLS.describe(result) or "the function"
-    kind = f"{type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) \
-        else type(result).__name__
-    fail(f"{what} returned a {kind}; expected {len(names)} values ({', '.join(names)})",
-         f"{what} 回傳了 {kind}；應該回傳 {len(names)} 個值（{', '.join(names)}）")
-
-
-def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
-    """Whether yours is an array (or number) equal to want within rtol of want's largest entry."""
-    want = np.asarray(want, dtype=float)
-    if isinstance(yours, (int, float, np.number)) and not isinstance(yours, bool):
-        yours = np.asarray(yours, dtype=float)
-    if not isinstance(yours, np.ndarray) or yours.shape != want.shape:
-        return False
-    yours = yours.astype(float)
-    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    return bool(np.all(np.isfinite(yours)) and np.all(np.abs(yours - want) <= rtol * scale))
-
-
-def forward_first(forward: str) -> Text:
-    """The hint of a backward judged against the reference because its forward is wrong."""
-    return tip(f"your {forward} does not match the reference here, so the gradients are judged "
-               "against the reference's: fix the forward first (see its check)",
-               f"你的 {forward} 在這裡與參考答案不同，所以梯度改和參考答案比較：請先修正正向"
-               "傳播（見它的檢查）")
 
 
 def as_grads(value, keys: tuple[str, ...], what: str, hint: Text) -> dict:

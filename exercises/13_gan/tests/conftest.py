@@ -21,17 +21,26 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from grader.checks import agrees, assert_close, fail, gradcheck, pair, tip
+from grader.checks import (
+    agrees,
+    assert_close,
+    fail,
+    forward_first,
+    gradcheck,
+    named,
+    pair,
+    same,
+    tip,
+    unpack,
+)
 from grader.failures import SubmissionFailure
 from grader.i18n import Text
-from grader.remote import CALLS
 
 NET_KEYS = ("W1", "b1", "W2", "b2")
 BLOCK_KEYS = ("x", "w", "b", "gamma", "beta")
 ALPHA = 0.2  # the stub's default LeakyReLU slope
 BETA1 = 0.5  # the stub's Adam β₁
 BN_EPS = 1e-5  # the given batchnorm's ε
-MATCH_RTOL = 1e-8  # a known mistake reproduced in float64 agrees far closer than it differs
 ZERO_BIAS = 1e-8  # |∂L/∂b| before batch norm, relative to |∂L/∂w|: rounding leaves ~1e-15
 BLOCK_COORDS = 10  # coordinates per tensor a block's gradient check samples (plus a direction)
 TRAIN_DEFAULTS = {"steps": 2000, "batch_size": 64, "k": 1, "lr": 1e-3, "hidden": 32, "z_dim": 2,
@@ -129,50 +138,6 @@ HINTS = {
 # --- plumbing ------------------------------------------------------------------------------------
 
 
-def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
-    """Whether yours is an array (or number) of want's shape equal to it within rtol of its
-    largest entry."""
-    want = np.asarray(want, dtype=float)
-    if isinstance(yours, (int, float, np.number)) and want.ndim == 0:
-        yours = np.asarray(yours, dtype=float)
-    if not isinstance(yours, np.ndarray) or yours.shape != want.shape:
-        return False
-    yours = yours.astype(float)
-    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    return bool(np.all(np.isfinite(yours)) and np.all(np.abs(yours - want) <= rtol * scale))
-
-
-def named(yours, want, variants: dict, what: str, hint: Text) -> None:
-    """Fail naming the mistake when yours is not `want` but equals one of `variants`
-    {label: (value, en, zh)}; a variant that coincides with `want` is no mistake. A value may
-    be a tuple of arrays (all must match)."""
-    def match(a, b):
-        if isinstance(b, tuple):
-            return isinstance(a, (tuple, list)) and len(a) == len(b) and all(
-                match(x, y) for x, y in zip(a, b, strict=True))
-        if isinstance(b, dict):
-            return isinstance(a, dict) and set(a) == set(b) and all(match(a[k], b[k]) for k in b)
-        return same(a, b)
-    if match(yours, want):
-        return
-    for value, en, zh in variants.values():
-        if match(yours, value) and not match(value, want):
-            fail(f"{what}: {en}", f"{what}：{zh}", hint)
-
-
-def unpack(result, names: tuple[str, ...], what: str | None = None) -> tuple:
-    """`result` as a tuple of len(names) values, or a failure saying what came back."""
-    if len(names) == 2:
-        return pair(result, names, what)
-    if isinstance(result, (tuple, list)) and len(result) == len(names):
-        return tuple(result)
-    what = what or CALLS.describe(result) or "the function"
-    kind = f"{type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) \
-        else type(result).__name__
-    fail(f"{what} returned a {kind}; expected {len(names)} values ({', '.join(names)})",
-         f"{what} 回傳了 {kind}；應該回傳 {len(names)} 個值（{', '.join(names)}）")
-
-
 def as_dict(value, keys: tuple[str, ...], what: str, hint: Text | None = None) -> dict:
     """A dict with exactly `keys`, or a failure saying what came back."""
     if isinstance(value, dict) and set(value) == set(keys):
@@ -216,14 +181,6 @@ def as_array_like(value, want, what: str, hint: Text) -> np.ndarray:
 def first(result, name: str):
     """The value of softplus, or the loss (first entry) of a loss function's result."""
     return result if name == "softplus" else result[0]
-
-
-def forward_first(forward: str) -> Text:
-    """The hint of a gradient judged against the reference because its forward is wrong."""
-    return tip(f"your {forward} does not match the reference here, so the gradients are judged "
-               "against the reference's: fix it first (see its check)",
-               f"你的 {forward} 在這裡與參考答案不同，所以梯度改和參考答案比較："
-               "請先修正它（見它的檢查）")
 
 
 def judge_grads(forward, grads, at: dict, *, right: bool, want: dict, what: str, hint: Text,
