@@ -105,7 +105,14 @@ def unpack(result, names: tuple[str, ...], what: str | None = None) -> tuple:
 
 def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
     """Whether yours is a finite array (or a number, where want is one) of want's shape, equal
-    to it within rtol of want's largest entry: |yours − want| <= rtol · max|want|."""
+    to it within rtol of want's largest entry: |yours − want| <= rtol · max|want|. Where want is
+    a tuple, a list or a dict of arrays, entry by entry (every entry must match)."""
+    if isinstance(want, (tuple, list)):
+        return isinstance(yours, (tuple, list)) and len(yours) == len(want) and \
+            all(same(a, b, rtol) for a, b in zip(yours, want, strict=True))
+    if isinstance(want, dict):
+        return isinstance(yours, dict) and set(yours) == set(want) and \
+            all(same(yours[k], want[k], rtol) for k in want)
     want = np.asarray(want, dtype=float)
     if isinstance(yours, (int, float, np.number)) and not isinstance(yours, bool) \
             and want.ndim == 0:
@@ -117,27 +124,16 @@ def same(yours, want, rtol: float = MATCH_RTOL) -> bool:
     return bool(np.all(np.isfinite(yours)) and np.all(np.abs(yours - want) <= rtol * scale))
 
 
-def _matches(yours, want) -> bool:
-    """same(), entry by entry where want is a tuple or a dict of arrays."""
-    if isinstance(want, tuple):
-        return isinstance(yours, (tuple, list)) and len(yours) == len(want) and \
-            all(_matches(a, b) for a, b in zip(yours, want, strict=True))
-    if isinstance(want, dict):
-        return isinstance(yours, dict) and set(yours) == set(want) and \
-            all(_matches(yours[k], want[k]) for k in want)
-    return same(yours, want)
-
-
 def named(yours, want, variants: dict, what: str, hint: Text | None = None) -> None:
     """Fail naming the mistake when yours is not `want` (the right answer) but equals one of
     `variants` {label: (value, en, zh)}, computed by the check from a known wrong formula; a
     variant that coincides with `want` is no mistake. Values may be arrays, numbers, or tuples
     and dicts of them (every entry must match). Returns quietly otherwise: the check's own
     comparison then reports the difference."""
-    if _matches(yours, want):
+    if same(yours, want):
         return
     for value, en, zh in variants.values():
-        if _matches(yours, value) and not _matches(value, want):
+        if same(yours, value) and not same(value, want):
             fail(f"{what}: {en}", f"{what}：{zh}", *([hint] if hint else []))
 
 
