@@ -26,9 +26,9 @@ from grader.remote import CALLS
 
 points = pytest.mark.points
 
-__all__ = ["agrees", "assert_close", "fail", "forward_first", "gradcheck", "gradient_check", "hint",
-           "named", "numerical_gradient", "pair", "points", "same", "tip", "unpack",
-           "warnings_during"]
+__all__ = ["agrees", "assert_close", "cpu_seconds", "fail", "forward_first", "gradcheck",
+           "gradient_check", "hint", "named", "numerical_gradient", "pair", "points", "same",
+           "tip", "unpack", "warnings_during"]
 
 MATCH_RTOL = 1e-8  # same(): a known mistake's value matches to this relative tolerance
 
@@ -145,3 +145,13 @@ def forward_first(forward: str) -> Text:
                "against the reference's: fix the forward first (see its check)",
                f"你的 {forward} 在這裡與參考答案不同，所以梯度改和參考答案比較：請先修正正向傳播"
                "（見它的檢查）")
+
+
+def cpu_seconds(action: Callable[[], object]) -> float:
+    """The CPU time the student's code spent in the calls `action` makes, as the worker measured
+    it (time.process_time around each call): neither the trip to the worker nor other processes
+    on a loaded machine count, so a speed check can compare it with the reference's
+    time.process_time() on the trusted side."""
+    before = CALLS.cpu_seconds
+    action()
+    return CALLS.cpu_seconds - before

@@ -26,6 +26,7 @@ class CallLog:
     def __init__(self):
         self.entries: OrderedDict[int, tuple[object, str]] = OrderedDict()
         self.warned: list[tuple[str, str]] = []  # (call, "RuntimeWarning: ...") in call order
+        self.cpu_seconds = 0.0  # the worker's CPU time in the student's calls, summed
 
     def record(self, result, description: str, warned=()) -> None:
         self.entries[id(result)] = (result, description)
@@ -122,6 +123,9 @@ class Remote:
         result = sandbox.decode(reply, reply.header["ok"], self._from_handle(f"{self._name}()"))
         warned = reply.header.get("warnings")
         self._log.record(result, call, warned if isinstance(warned, list) else ())
+        cpu = reply.header.get("cpu")
+        if isinstance(cpu, (int, float)) and cpu >= 0:
+            self._log.cpu_seconds += cpu
         return result
 
 

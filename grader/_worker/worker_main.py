@@ -23,6 +23,7 @@ import json
 import os
 import site
 import sys
+import time
 import traceback
 import warnings
 
@@ -457,14 +458,16 @@ class Worker:
             snapshot_arrays(arg, key, snapshots)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # every call's warnings, not once per code line
+            started = time.process_time()
             try:
                 value = target(*args, **kwargs)
             except BaseException as exc:  # noqa: B036  (SystemExit, KeyboardInterrupt too)
                 self.send({"error": describe_error(exc, self.root)})
                 return
+            cpu = time.process_time() - started  # CPU time: a loaded machine does not inflate it
         warned = self.report_warnings(caught)
         mutated = [path for path, array, copy in snapshots if changed(array, copy)]
-        self.send_value(value, {"mutated": mutated, "warnings": warned})
+        self.send_value(value, {"mutated": mutated, "warnings": warned, "cpu": cpu})
 
     def report_warnings(self, caught) -> list[str]:
         """Warnings as 'Category: message', also printed to the output as Python would."""

@@ -46,6 +46,13 @@ def spin():
 
 def echo(value):
     return value
+
+def sleep_then_spin(sleep, spin):
+    import time
+    time.sleep(sleep)
+    end = time.process_time() + spin
+    while time.process_time() < end:
+        pass
 """
 
 
@@ -169,3 +176,11 @@ def test_a_failed_start_is_kept_and_never_retried(tmp_path, source, failure):
                 student.anything(1)
             messages.add(str(caught.value))
         assert sandbox.generation == 1 and len(messages) == 1
+
+
+def test_the_worker_reports_the_cpu_time_of_each_call_not_its_wall_time(student):
+    from grader.checks import cpu_seconds
+
+    slept = cpu_seconds(lambda: student.sleep_then_spin(0.3, 0.0))
+    spun = cpu_seconds(lambda: student.sleep_then_spin(0.0, 0.1))
+    assert slept < 0.05 and 0.1 <= spun < 0.3, (slept, spun)
