@@ -3,6 +3,7 @@ loader (on a fake MNIST folder written here), the project's digits16 files, and 
 digits where scikit-learn is installed."""
 
 import gzip
+import sys
 
 import numpy as np
 import pytest
@@ -98,11 +99,9 @@ def test_sklearn_digits_when_installed():
     assert x.min() == 0.0 and x.max() == 1.0
 
 
-def test_sklearn_digits_says_how_to_get_it_when_missing():
-    try:
-        import sklearn  # noqa: F401
-    except ModuleNotFoundError:
-        with pytest.raises(ModuleNotFoundError, match="pip install scikit-learn"):
-            images.sklearn_digits()
-    else:
-        pytest.skip("scikit-learn is installed")
+def test_sklearn_digits_says_how_to_get_it_when_missing(monkeypatch):
+    # runs whether or not scikit-learn is installed: None in sys.modules makes the import fail
+    for name in ("sklearn", "sklearn.datasets"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ModuleNotFoundError, match="pip install scikit-learn"):
+        images.sklearn_digits()
